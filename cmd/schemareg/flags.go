@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // the command ran and its verdict is negative, or it failed
+	exitUsage   = 2 // bad flags, bad arguments or bad input
+	exitUnknown = 1
+)
+
+// errSilent ends a command with a non-zero exit when it has already said why.
+var errSilent = errors.New("silent exit")
+
+// exitError carries an exit code; err, when not nil, is printed.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErrorf reports bad flags, arguments or input: exit 2.
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// exitWith ends the command with code after it has printed its own output.
+func exitWith(code int) error {
+	if code == exitOK {
+		return nil
+	}
+	return &exitError{code: code}
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var x *exitError
+	if errors.As(err, &x) {
+		return x.code
+	}
+	return exitUnknown
+}
+
+// envName is the environment variable that backs a flag: SCHEMAREG_ and the
+// flag's name in upper case with dashes as underscores.
+func envName(flagName string) string {
+	return "SCHEMAREG_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// newFlagSet makes a command's flag set. Its usage names the environment
+// variable of every flag.
+func newFlagSet(name, synopsis string, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		out := fs.Output()
+		fmt.Fprintf(out, "Usage: schemareg %s\n\nFlags (each also read from its environment variable):\n", synopsis)
+		printDefaults(out, fs)
+	}
+	return fs
+}
+
+func printDefaults(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  -%s", f.Name)
+		if name != "" {
+			fmt.Fprintf(w, " %s", name)
+		}
+		fmt.Fprintf(w, "  (%s)\n    \t%s", envName(f.Name), strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "0s" {
+			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// parseFlags parses args, then fills every flag not given on the command
+// line from its environment variable. -h prints the usage and ends the
+// command with exit 0; a bad value, from either source, is a usage error
+// that names the flag and the variable.
+func parseFlags(fs *flag.FlagSet, args []string, e *env) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return &exitError{code: exitUsage, err: errSilent}
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] || err != nil {
+			return
+		}
+		v := e.getenv(envName(f.Name))
+		if v == "" {
+			return
+		}
+		if serr := fs.Set(f.Name, v); serr != nil {
+			err = usageErrorf("invalid value %q for -%s from %s: %v", v, f.Name, envName(f.Name), serr)
+		}
+	})
+	return err
+}
+
+// errHelp ends a command after -h printed its usage: exit 0.
+var errHelp = &exitError{code: exitOK}
+
+// notImplemented is the answer of a command whose part is not built yet.
+func notImplemented(name string) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf("%s: not implemented yet", name)}
+}

@@ -1,0 +1,94 @@
+// Command schemareg is a GitOps-first JSON-Schema registry: one binary with a
+// subcommand per job. Run "schemareg help" for the list.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	err := run(ctx, os.Args[1:], e)
+	if err != nil && !errors.Is(err, errSilent) {
+		var x *exitError
+		if !errors.As(err, &x) || x.err != nil {
+			fmt.Fprintf(os.Stderr, "schemareg: %v\n", err)
+		}
+	}
+	os.Exit(exitCode(err))
+}
+
+// env is what a command takes from its process besides its arguments, so
+// tests can run commands in-process with their own environment and buffers.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, e *env) error
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "check schema files: JSON, registry fields, JSON Schema, ids, $refs", runValidate},
+		{"diff", "compare two schemas and report every change and the bump it requires", runDiff},
+		{"compile", "walk the Git history of schemas/ and write a versioned bundle", runCompile},
+		{"check", "judge the schema changes between two commits (the pull-request verdict)", runCheck},
+		{"sync", "publish a bundle into etcd atomically; --watch to follow new bundles", runSync},
+		{"serve", "serve the REST API from etcd", runServe},
+		{"snapshot", "stream an etcd snapshot to S3 or a folder", runSnapshot},
+		{"restore", "restore an etcd data dir from a snapshot or a bundle", runRestore},
+		{"site", "generate the static docs site from a bundle", runSite},
+		{"action", "run as the GitHub Action on a pull request", runAction},
+		{"dev", "run the whole registry locally: etcd, compile, sync, serve, watch", runDev},
+		{"version", "print the version", runVersion},
+	}
+}
+
+func run(ctx context.Context, args []string, e *env) error {
+	if len(args) == 0 {
+		usage(e.stderr)
+		return usageErrorf("no command given")
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		usage(e.stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, args[1:], e)
+		}
+	}
+	usage(e.stderr)
+	return usageErrorf("unknown command %q", name)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "schemareg is a GitOps-first JSON-Schema registry.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: schemareg <command> [flags] [args]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run \"schemareg <command> -h\" for a command's flags. Every flag -x can also be set")
+	fmt.Fprintln(w, "with the environment variable SCHEMAREG_X; a flag given on the command line wins.")
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/schemareg/schemareg/compiler"
+)
+
+func runValidate(ctx context.Context, args []string, e *env) error {
+	fs := newFlagSet("validate", "validate [flags] [PATH...]", e)
+	format := fs.String("format", "text", "output format: text or json")
+	maxBytes := fs.Int("max-bytes", compiler.DefaultMaxBytes, "reject schema files larger than this many bytes")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usageErrorf("invalid -format %q (%s): use text or json", *format, envName("format"))
+	}
+	if *maxBytes <= 0 {
+		return usageErrorf("invalid -max-bytes %d (%s): must be positive", *maxBytes, envName("max-bytes"))
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"schemas"}
+	}
+	files, err := compiler.ReadFiles(paths, *maxBytes)
+	if err != nil {
+		return usageErrorf("validate: %v", err)
+	}
+	docs, problems := compiler.CheckTree(files, compiler.CheckOptions{MaxBytes: *maxBytes})
+	if *format == "json" {
+		out := struct {
+			Valid    bool               `json:"valid"`
+			Files    int                `json:"files"`
+			Problems []compiler.Problem `json:"problems"`
+		}{len(problems) == 0, len(files), problems}
+		if out.Problems == nil {
+			out.Problems = []compiler.Problem{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		for _, p := range problems {
+			fmt.Fprintln(e.stdout, p.Error())
+		}
+		switch {
+		case len(files) == 0:
+			fmt.Fprintf(e.stdout, "no schema files found in %v\n", paths)
+		case len(problems) == 0:
+			fmt.Fprintf(e.stdout, "%d %s valid\n", len(docs), plural(len(docs), "schema", "schemas"))
+		default:
+			fmt.Fprintf(e.stdout, "%d %s in %d %s; %d valid\n", len(problems), plural(len(problems), "problem", "problems"),
+				len(files), plural(len(files), "file", "files"), len(docs))
+		}
+	}
+	if len(problems) > 0 {
+		return exitWith(exitFailed)
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,502 @@
+package compiler
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+)
+
+// ArrowBlock is a document's "arrow" field: the Arrow types C++ readers use
+// for some of its properties.
+type ArrowBlock struct {
+	Fields []ArrowField `json:"fields"`
+}
+
+// ArrowField gives one property its Arrow type.
+type ArrowField struct {
+	Name     string    `json:"name"`
+	Type     ArrowType `json:"type"`
+	Nullable *bool     `json:"nullable,omitempty"`
+}
+
+// ArrowType names an Arrow data type with its parameters: "int64",
+// {"name":"timestamp","unit":"us","timezone":"UTC"}, {"name":"decimal","precision":18,"scale":4}.
+type ArrowType struct {
+	Name      string `json:"name"`
+	Unit      string `json:"unit,omitempty"`
+	Timezone  string `json:"timezone,omitempty"`
+	Precision int    `json:"precision,omitempty"`
+	Scale     int    `json:"scale,omitempty"`
+}
+
+// arrowFit lists, per Arrow type name, the JSON types whose values it holds.
+func arrowFit(name string) []string {
+	switch name {
+	case "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64":
+		return []string{"integer"}
+	case "float16", "float32", "float64", "decimal", "decimal128", "decimal256":
+		return []string{"number", "integer"}
+	case "utf8", "large_utf8":
+		return []string{"string"}
+	case "timestamp":
+		return []string{"string:date-time", "integer"}
+	case "date32":
+		return []string{"string:date", "integer"}
+	case "bool":
+		return []string{"boolean"}
+	}
+	return nil
+}
+
+func parseArrowBlock(d *Document, v any) (*ArrowBlock, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, d.problem("/arrow", "arrow must be an object {\"fields\": [...]}, found %s", kindOf(v))
+	}
+	for k := range obj {
+		if k != "fields" {
+			return nil, d.problem("/arrow/"+escapePointer(k), "unknown key %q in arrow; it holds only \"fields\"", k)
+		}
+	}
+	list, ok := obj["fields"].([]any)
+	if !ok {
+		return nil, d.problem("/arrow", "arrow.fields must be an array of {\"name\", \"type\", \"nullable\"}")
+	}
+	block := &ArrowBlock{}
+	seen := map[string]bool{}
+	for i, f := range list {
+		ptr := "/arrow/fields/" + strconv.Itoa(i)
+		field, err := parseArrowField(d, ptr, f)
+		if err != nil {
+			return nil, err
+		}
+		if seen[field.Name] {
+			return nil, d.problem(ptr+"/name", "arrow field %q is listed twice", field.Name)
+		}
+		seen[field.Name] = true
+		if props, _ := d.Object()["properties"].(map[string]any); props[field.Name] == nil {
+			return nil, d.problem(ptr+"/name", "arrow field %q is not a property of the schema; add it to \"properties\" or remove it from arrow", field.Name)
+		}
+		block.Fields = append(block.Fields, field)
+	}
+	return block, nil
+}
+
+func parseArrowField(d *Document, ptr string, v any) (ArrowField, error) {
+	var f ArrowField
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return f, d.problem(ptr, "an arrow field must be an object {\"name\", \"type\"}, found %s", kindOf(v))
+	}
+	for k := range obj {
+		if k != "name" && k != "type" && k != "nullable" {
+			return f, d.problem(ptr+"/"+escapePointer(k), "unknown key %q in an arrow field; use name, type, nullable", k)
+		}
+	}
+	if f.Name, ok = obj["name"].(string); !ok || f.Name == "" {
+		return f, d.problem(ptr, "arrow field needs a \"name\": the property it types")
+	}
+	if n, present := obj["nullable"]; present {
+		b, isBool := n.(bool)
+		if !isBool {
+			return f, d.problem(ptr+"/nullable", "nullable must be true or false")
+		}
+		f.Nullable = &b
+	}
+	t, err := parseArrowType(d, ptr+"/type", obj["type"])
+	if err != nil {
+		return f, err
+	}
+	f.Type = t
+	return f, nil
+}
+
+func parseArrowType(d *Document, ptr string, v any) (ArrowType, error) {
+	var t ArrowType
+	switch v := v.(type) {
+	case string:
+		t.Name = v
+	case map[string]any:
+		for k, x := range v {
+			switch k {
+			case "name", "unit", "timezone":
+				s, ok := x.(string)
+				if !ok {
+					return t, d.problem(ptr+"/"+k, "%s must be a string", k)
+				}
+				switch k {
+				case "name":
+					t.Name = s
+				case "unit":
+					t.Unit = s
+				default:
+					t.Timezone = s
+				}
+			case "precision", "scale":
+				n, ok := x.(json.Number)
+				i, err := strconv.Atoi(string(n))
+				if !ok || err != nil || i < 0 {
+					return t, d.problem(ptr+"/"+k, "%s must be a non-negative integer", k)
+				}
+				if k == "precision" {
+					t.Precision = i
+				} else {
+					t.Scale = i
+				}
+			default:
+				return t, d.problem(ptr+"/"+escapePointer(k), "unknown key %q in an arrow type; use name, unit, timezone, precision, scale", k)
+			}
+		}
+	default:
+		return t, d.problem(ptr, "arrow type must be a name such as \"int64\" or an object {\"name\": ...}")
+	}
+	if arrowFit(t.Name) == nil {
+		return t, d.problem(ptr, "unknown arrow type %q; use int8..int64, uint8..uint64, float16, float32, float64, decimal, utf8, large_utf8, timestamp, date32, bool", t.Name)
+	}
+	switch t.Name {
+	case "timestamp":
+		switch t.Unit {
+		case "s", "ms", "us", "ns":
+		case "":
+			return t, d.problem(ptr, "timestamp needs a \"unit\": s, ms, us or ns")
+		default:
+			return t, d.problem(ptr+"/unit", "timestamp unit %q; use s, ms, us or ns", t.Unit)
+		}
+	case "decimal", "decimal128", "decimal256":
+		max := 76
+		if t.Name == "decimal128" {
+			max = 38
+		}
+		if t.Precision < 1 || t.Precision > max {
+			return t, d.problem(ptr, "%s needs a \"precision\" from 1 to %d", t.Name, max)
+		}
+		if t.Scale > t.Precision {
+			return t, d.problem(ptr, "decimal scale %d is larger than its precision %d", t.Scale, t.Precision)
+		}
+	}
+	if t.Name != "timestamp" && (t.Unit != "" || t.Timezone != "") {
+		return t, d.problem(ptr, "unit and timezone belong to timestamp, not %s", t.Name)
+	}
+	return t, nil
+}
+
+// checkArrow checks that every field of the arrow block names a property
+// whose JSON type its Arrow type can hold, following $refs through reg.
+func (d *Document) checkArrow(reg *Registry) error {
+	if d.Arrow == nil {
+		return nil
+	}
+	props, _ := d.Object()["properties"].(map[string]any)
+	for i, f := range d.Arrow.Fields {
+		if err := d.checkArrowFit(reg, "/arrow/fields/"+strconv.Itoa(i), f, props[f.Name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *Document) checkArrowFit(reg *Registry, ptr string, f ArrowField, prop any) error {
+	types, format := jsonTypes(reg, d.Root, prop)
+	if len(types) != 1 {
+		return d.problem(ptr+"/type", "arrow field %q: the property must have exactly one JSON type besides null to map to %s, found [%s]", f.Name, f.Type.Name, strings.Join(types, ", "))
+	}
+	have := types[0]
+	for _, fit := range arrowFit(f.Type.Name) {
+		want, wantFormat, _ := strings.Cut(fit, ":")
+		if want == have && (wantFormat == "" || wantFormat == format) {
+			return nil
+		}
+	}
+	got := have
+	if format != "" {
+		got += " (format " + format + ")"
+	}
+	return d.problem(ptr+"/type", "arrow type %s does not fit property %q of JSON type %s; it holds %s", f.Type.Name, f.Name, got, strings.Join(arrowFit(f.Type.Name), ", "))
+}
+
+// jsonTypes returns a property schema's JSON types without "null", sorted,
+// and its format, following $refs.
+func jsonTypes(reg *Registry, root, schema any) ([]string, string) {
+	_, s := resolveRef(reg, root, schema)
+	m, _ := s.(map[string]any)
+	var types []string
+	switch t := m["type"].(type) {
+	case string:
+		types = []string{t}
+	case []any:
+		for _, x := range t {
+			if s, ok := x.(string); ok {
+				types = append(types, s)
+			}
+		}
+	}
+	out := types[:0]
+	for _, t := range types {
+		if t != "null" {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	format, _ := m["format"].(string)
+	return out, format
+}
+
+// nullableType reports whether a property schema's type includes "null".
+func nullableType(reg *Registry, root, schema any) bool {
+	_, s := resolveRef(reg, root, schema)
+	m, _ := s.(map[string]any)
+	switch t := m["type"].(type) {
+	case string:
+		return t == "null"
+	case []any:
+		for _, x := range t {
+			if x == "null" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// resolveRef follows $refs, at most 32 of them: "#/..." within root, others
+// to registry documents through reg (nil: local ones only). It returns the
+// root of the document the schema it ends at belongs to, and that schema.
+func resolveRef(reg *Registry, root, schema any) (any, any) {
+	for i := 0; i < 32; i++ {
+		m, ok := schema.(map[string]any)
+		if !ok {
+			return root, schema
+		}
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return root, schema
+		}
+		base, frag, _ := strings.Cut(ref, "#")
+		if base != "" {
+			if reg == nil {
+				return root, schema
+			}
+			d, ok := reg.Resolve(ref)
+			if !ok {
+				return root, schema
+			}
+			root = d.Root
+		}
+		target, ok := lookupPointer(root, frag)
+		if !ok {
+			return root, schema
+		}
+		schema = target
+	}
+	return root, schema
+}
+
+// lookupPointer returns the value at an RFC 6901 pointer.
+func lookupPointer(root any, pointer string) (any, bool) {
+	if pointer == "" {
+		return root, true
+	}
+	if !strings.HasPrefix(pointer, "/") {
+		return nil, false
+	}
+	cur := root
+	for _, tok := range strings.Split(pointer[1:], "/") {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[tok]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			cur = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// ArrowSchema converts the document to an Arrow schema: the fields of the
+// arrow block first, in its order, then every other top-level property in
+// key order with a default mapping (integer → int64, number → float64,
+// string → utf8, date-time → timestamp[us, UTC], date → date32, boolean →
+// bool, object → struct, array → list). A property is nullable unless it is
+// required and its type excludes null; the block's nullable overrides. It
+// returns nil when the document has no top-level properties.
+func (d *Document) ArrowSchema(reg *Registry) (*arrow.Schema, error) {
+	props, _ := d.Object()["properties"].(map[string]any)
+	if len(props) == 0 {
+		return nil, nil
+	}
+	required := requiredSet(d.Object())
+	var fields []arrow.Field
+	listed := map[string]bool{}
+	if d.Arrow != nil {
+		for _, f := range d.Arrow.Fields {
+			dt, err := f.Type.DataType()
+			if err != nil {
+				return nil, err
+			}
+			nullable := !required[f.Name] || nullableType(reg, d.Root, props[f.Name])
+			if f.Nullable != nil {
+				nullable = *f.Nullable
+			}
+			fields = append(fields, arrow.Field{Name: f.Name, Type: dt, Nullable: nullable})
+			listed[f.Name] = true
+		}
+	}
+	names := make([]string, 0, len(props))
+	for name := range props {
+		if !listed[name] {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fields = append(fields, defaultArrowField(reg, d.Root, name, props[name], required[name], 0))
+	}
+	return arrow.NewSchema(fields, nil), nil
+}
+
+// ArrowIPC returns the Arrow IPC stream bytes of the document's Arrow schema
+// (a schema message and the end-of-stream marker; arrow::ipc::ReadSchema
+// reads it), or nil when the document has no Arrow schema. $refs to other
+// documents resolve through reg, which may be nil.
+func (d *Document) ArrowIPC(reg *Registry) ([]byte, error) {
+	s, err := d.ArrowSchema(reg)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	w := ipc.NewWriter(&buf, ipc.WithSchema(s))
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("%s: encode arrow schema: %w", d.Path, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// DataType returns the Arrow data type t names.
+func (t ArrowType) DataType() (arrow.DataType, error) {
+	switch t.Name {
+	case "bool":
+		return arrow.FixedWidthTypes.Boolean, nil
+	case "int8":
+		return arrow.PrimitiveTypes.Int8, nil
+	case "int16":
+		return arrow.PrimitiveTypes.Int16, nil
+	case "int32":
+		return arrow.PrimitiveTypes.Int32, nil
+	case "int64":
+		return arrow.PrimitiveTypes.Int64, nil
+	case "uint8":
+		return arrow.PrimitiveTypes.Uint8, nil
+	case "uint16":
+		return arrow.PrimitiveTypes.Uint16, nil
+	case "uint32":
+		return arrow.PrimitiveTypes.Uint32, nil
+	case "uint64":
+		return arrow.PrimitiveTypes.Uint64, nil
+	case "float16":
+		return arrow.FixedWidthTypes.Float16, nil
+	case "float32":
+		return arrow.PrimitiveTypes.Float32, nil
+	case "float64":
+		return arrow.PrimitiveTypes.Float64, nil
+	case "decimal", "decimal128", "decimal256":
+		if t.Name == "decimal256" || t.Name == "decimal" && t.Precision > 38 {
+			return &arrow.Decimal256Type{Precision: int32(t.Precision), Scale: int32(t.Scale)}, nil
+		}
+		return &arrow.Decimal128Type{Precision: int32(t.Precision), Scale: int32(t.Scale)}, nil
+	case "utf8":
+		return arrow.BinaryTypes.String, nil
+	case "large_utf8":
+		return arrow.BinaryTypes.LargeString, nil
+	case "date32":
+		return arrow.FixedWidthTypes.Date32, nil
+	case "timestamp":
+		units := map[string]arrow.TimeUnit{"s": arrow.Second, "ms": arrow.Millisecond, "us": arrow.Microsecond, "ns": arrow.Nanosecond}
+		unit, ok := units[t.Unit]
+		if !ok {
+			return nil, fmt.Errorf("timestamp unit %q; use s, ms, us or ns", t.Unit)
+		}
+		return &arrow.TimestampType{Unit: unit, TimeZone: t.Timezone}, nil
+	}
+	return nil, fmt.Errorf("unknown arrow type %q", t.Name)
+}
+
+// maxArrowNesting bounds how deep the default mapping follows objects and arrays.
+const maxArrowNesting = 32
+
+func defaultArrowField(reg *Registry, root any, name string, schema any, required bool, depth int) arrow.Field {
+	nullable := !required || nullableType(reg, root, schema)
+	return arrow.Field{Name: name, Type: defaultArrowType(reg, root, schema, depth), Nullable: nullable}
+}
+
+func defaultArrowType(reg *Registry, root, schema any, depth int) arrow.DataType {
+	types, format := jsonTypes(reg, root, schema)
+	if len(types) != 1 || depth >= maxArrowNesting {
+		return arrow.BinaryTypes.String // JSON text
+	}
+	root, target := resolveRef(reg, root, schema)
+	m, _ := target.(map[string]any)
+	switch types[0] {
+	case "integer":
+		return arrow.PrimitiveTypes.Int64
+	case "number":
+		return arrow.PrimitiveTypes.Float64
+	case "boolean":
+		return arrow.FixedWidthTypes.Boolean
+	case "string":
+		switch format {
+		case "date-time":
+			return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+		case "date":
+			return arrow.FixedWidthTypes.Date32
+		}
+		return arrow.BinaryTypes.String
+	case "object":
+		props, _ := m["properties"].(map[string]any)
+		if len(props) == 0 {
+			return arrow.BinaryTypes.String
+		}
+		required := requiredSet(m)
+		names := make([]string, 0, len(props))
+		for n := range props {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		fields := make([]arrow.Field, 0, len(names))
+		for _, n := range names {
+			fields = append(fields, defaultArrowField(reg, root, n, props[n], required[n], depth+1))
+		}
+		return arrow.StructOf(fields...)
+	case "array":
+		if items, ok := m["items"].(map[string]any); ok {
+			return arrow.ListOf(defaultArrowType(reg, root, items, depth+1))
+		}
+	}
+	return arrow.BinaryTypes.String
+}
+
+func requiredSet(obj map[string]any) map[string]bool {
+	out := map[string]bool{}
+	list, _ := obj["required"].([]any)
+	for _, r := range list {
+		if s, ok := r.(string); ok {
+			out[s] = true
+		}
+	}
+	return out
+}

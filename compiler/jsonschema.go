@@ -1,0 +1,304 @@
+package compiler
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// registryBase is the URL a registry document is known by when it has no
+// $id of its own: "quotes_v1#/definitions/x" in a document resolves against
+// it to the document quotes_v1. Nothing is ever fetched from it.
+const registryBase = "schemareg:///schemas/"
+
+// ErrExternalRef reports a $ref or $schema that points outside the registry.
+// schemareg never fetches a schema from the network or the file system.
+var ErrExternalRef = errors.New("reference outside the registry")
+
+// Registry is a set of documents that may refer to each other by id
+// ("quotes_v1#/definitions/x") or by $id. It compiles documents with
+// santhosh-tekuri/jsonschema and never loads anything from outside the set.
+type Registry struct {
+	byID  map[string]*Document
+	byURL map[string]*Document
+}
+
+// NewRegistry indexes docs by id and by root $id. Documents without an id
+// are reachable only by $id.
+func NewRegistry(docs ...*Document) *Registry {
+	r := &Registry{byID: map[string]*Document{}, byURL: map[string]*Document{}}
+	for _, d := range docs {
+		r.Add(d)
+	}
+	return r
+}
+
+// Add adds or replaces a document.
+func (r *Registry) Add(d *Document) {
+	if d.ID != "" {
+		r.byID[d.ID] = d
+		r.byURL[registryBase+d.ID] = d
+	}
+	if id, ok := d.Object()["$id"].(string); ok {
+		if u, err := url.Parse(id); err == nil && u.IsAbs() {
+			u.Fragment = ""
+			r.byURL[u.String()] = d
+		}
+	}
+}
+
+// Lookup returns the document with the given registry id.
+func (r *Registry) Lookup(id string) (*Document, bool) {
+	d, ok := r.byID[id]
+	return d, ok
+}
+
+// Resolve finds the document a $ref outside its own document names: a
+// registry id ("quotes_v1", "quotes_v1#/x") or an absolute $id URL.
+func (r *Registry) Resolve(ref string) (*Document, bool) {
+	base, _, _ := strings.Cut(ref, "#")
+	base = strings.TrimSuffix(base, ".json")
+	if d, ok := r.byID[base]; ok {
+		return d, true
+	}
+	d, ok := r.byURL[base]
+	return d, ok
+}
+
+// Load implements jsonschema.URLLoader: it serves registry documents only.
+func (r *Registry) Load(u string) (any, error) {
+	key := strings.TrimSuffix(u, ".json")
+	if d, ok := r.byURL[key]; ok {
+		return d.schemaRoot(), nil
+	}
+	if d, ok := r.byURL[u]; ok {
+		return d.schemaRoot(), nil
+	}
+	if strings.HasPrefix(u, registryBase) {
+		return nil, fmt.Errorf("no schema with id %q in the registry", strings.TrimPrefix(key, registryBase))
+	}
+	return nil, fmt.Errorf("%w: %s is never fetched; refer to registry schemas by id, e.g. \"quotes_v1#/definitions/price\"", ErrExternalRef, u)
+}
+
+// schemaRoot is the root the JSON Schema compiler sees: the document with
+// $schema set from the registry's "schema" field.
+func (d *Document) schemaRoot() any {
+	obj, ok := d.Root.(map[string]any)
+	if !ok || d.Dialect == "" {
+		return d.Root
+	}
+	if _, has := obj["$schema"]; has {
+		return obj
+	}
+	c := make(map[string]any, len(obj)+1)
+	for k, v := range obj {
+		c[k] = v
+	}
+	c["$schema"] = d.Dialect
+	return c
+}
+
+// location is the URL a document is compiled under.
+func (d *Document) location() string {
+	if d.ID != "" {
+		return registryBase + d.ID
+	}
+	return registryBase + "_/" + strings.TrimPrefix(d.Digest, "sha256:")
+}
+
+// Compile compiles d, resolving references through the registry. Any
+// problem comes back as a *Problem at the offending line of d.
+func (r *Registry) Compile(d *Document) (*Validator, error) {
+	if f, ptr := unknownFormat(d.Root, ""); f != "" {
+		return nil, d.problem(ptr, "unknown format %q; use a format of the JSON Schema specification (date-time, date, time, duration, email, hostname, ipv4, ipv6, uri, uri-reference, uuid, regex, ...)", f)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft7)
+	c.UseLoader(r)
+	if d.ID == "" {
+		if err := c.AddResource(d.location(), d.schemaRoot()); err != nil {
+			return nil, d.problem("", "%v", err)
+		}
+	}
+	s, err := c.Compile(d.location())
+	if err != nil {
+		return nil, compileProblem(d, err)
+	}
+	if err := d.checkArrow(r); err != nil {
+		return nil, err
+	}
+	return &Validator{schema: s}, nil
+}
+
+// compileProblem turns a compiler error into a Problem at the right line.
+func compileProblem(d *Document, err error) *Problem {
+	var sve *jsonschema.SchemaValidationError
+	if errors.As(err, &sve) {
+		var ve *jsonschema.ValidationError
+		if errors.As(sve.Err, &ve) {
+			leaf := deepestCause(ve)
+			ptr := "/" + strings.Join(escapeAll(leaf.InstanceLocation), "/")
+			if len(leaf.InstanceLocation) == 0 {
+				ptr = ""
+			}
+			return d.problem(ptr, "not a valid JSON Schema: at %s: %s", displayPointer(ptr), leafMessage(leaf))
+		}
+	}
+	var rx *jsonschema.InvalidRegexError
+	if errors.As(err, &rx) {
+		return d.problem(fragmentOf(rx.URL), "invalid regular expression %q: %v", rx.Regex, rx.Err)
+	}
+	var le *jsonschema.LoadURLError
+	if errors.As(err, &le) {
+		return d.problem(refPointer(d.Root, le.URL), "$ref %s: %v", le.URL, le.Err)
+	}
+	var pnf *jsonschema.JSONPointerNotFoundError
+	if errors.As(err, &pnf) {
+		return d.problem(refPointer(d.Root, pnf.URL), "$ref %s does not resolve: no such location", trimRegistryBase(pnf.URL))
+	}
+	var anf *jsonschema.AnchorNotFoundError
+	if errors.As(err, &anf) {
+		return d.problem(refPointer(d.Root, anf.Reference), "$ref %s does not resolve: no such anchor", trimRegistryBase(anf.Reference))
+	}
+	return d.problem("", "%s", trimRegistryBase(err.Error()))
+}
+
+func deepestCause(e *jsonschema.ValidationError) *jsonschema.ValidationError {
+	for len(e.Causes) > 0 {
+		e = e.Causes[0]
+	}
+	return e
+}
+
+func leafMessage(e *jsonschema.ValidationError) string {
+	out := e.BasicOutput()
+	for _, u := range out.Errors {
+		if u.Error != nil {
+			return u.Error.String()
+		}
+	}
+	if out.Error != nil {
+		return out.Error.String()
+	}
+	return e.Error()
+}
+
+func escapeAll(tokens []string) []string {
+	out := make([]string, len(tokens))
+	for i, t := range tokens {
+		out[i] = escapePointer(t)
+	}
+	return out
+}
+
+func displayPointer(ptr string) string {
+	if ptr == "" {
+		return "the root"
+	}
+	return "#" + ptr
+}
+
+func fragmentOf(u string) string {
+	_, frag, _ := strings.Cut(u, "#")
+	return frag
+}
+
+func trimRegistryBase(s string) string {
+	return strings.ReplaceAll(s, registryBase, "")
+}
+
+// refPointer finds the pointer of the first $ref in root whose target u names.
+func refPointer(root any, u string) string {
+	target := trimRegistryBase(u)
+	var found string
+	walkJSON(root, "", func(ptr string, v any) bool {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return true
+		}
+		if ref, ok := m["$ref"].(string); ok && (strings.HasSuffix(target, strings.TrimSuffix(ref, ".json")) || strings.HasPrefix(target, ref) || strings.Contains(u, ref)) {
+			found = ptr + "/$ref"
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// walkJSON visits every value of a decoded document in key order; visit
+// returns false to stop.
+func walkJSON(v any, ptr string, visit func(ptr string, v any) bool) bool {
+	if !visit(ptr, v) {
+		return false
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !walkJSON(v[k], ptr+"/"+escapePointer(k), visit) {
+				return false
+			}
+		}
+	case []any:
+		for i, e := range v {
+			if !walkJSON(e, fmt.Sprintf("%s/%d", ptr, i), visit) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// knownFormat lists the formats of JSON Schema drafts 4 to 2020-12.
+func knownFormat(f string) bool {
+	switch f {
+	case "date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname",
+		"ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template",
+		"json-pointer", "relative-json-pointer", "regex":
+		return true
+	}
+	return false
+}
+
+// unknownFormat returns the first unknown "format" value in a schema and
+// its pointer. It looks only where a keyword can be: inside enum, const,
+// examples and default, "format" is data.
+func unknownFormat(v any, ptr string) (string, string) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		if a, ok := v.([]any); ok {
+			for i, e := range a {
+				if f, p := unknownFormat(e, fmt.Sprintf("%s/%d", ptr, i)); f != "" {
+					return f, p
+				}
+			}
+		}
+		return "", ""
+	}
+	if f, ok := m["format"].(string); ok && !knownFormat(f) {
+		return f, ptr + "/format"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		switch k {
+		case "enum", "const", "examples", "default", FieldArrow:
+			continue
+		}
+		if f, p := unknownFormat(m[k], ptr+"/"+escapePointer(k)); f != "" {
+			return f, p
+		}
+	}
+	return "", ""
+}

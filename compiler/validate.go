@@ -1,0 +1,165 @@
+package compiler
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// DefaultMaxBytes is the largest schema file validate accepts by default.
+const DefaultMaxBytes = 1 << 20
+
+// File is a schema file's path and content.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// CheckOptions configures CheckTree.
+type CheckOptions struct {
+	// MaxBytes rejects larger files; 0 means DefaultMaxBytes.
+	MaxBytes int
+}
+
+// CheckTree checks a set of schema files as one registry: each file parses,
+// carries valid registry fields, has an id equal to its base name, an id no
+// other file has, and compiles as a JSON Schema with every $ref resolved
+// inside the set. It returns the documents that passed, by path, and every
+// problem, sorted by path, line and column.
+func CheckTree(files []File, opts CheckOptions) (map[string]*Document, []Problem) {
+	maxBytes := opts.MaxBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	sorted := append([]File(nil), files...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
+	var problems []Problem
+	report := func(err error) {
+		var p *Problem
+		if errors.As(err, &p) {
+			problems = append(problems, *p)
+		} else {
+			problems = append(problems, Problem{Message: err.Error()})
+		}
+	}
+	docs := map[string]*Document{}
+	owner := map[string]string{} // id -> path
+	var parsed []*Document
+	for _, f := range sorted {
+		if len(f.Data) > maxBytes {
+			report(&Problem{Path: f.Path, Message: fmt.Sprintf("file is larger than the limit of %d bytes; split the schema or raise --max-bytes", maxBytes)})
+			continue
+		}
+		d, err := ParseDocument(f.Path, f.Data)
+		if err != nil {
+			report(err)
+			continue
+		}
+		if want := baseName(f.Path); d.ID != want {
+			report(d.problem("/id", "id %q does not match the file name %q; rename the file to %s.json or set \"id\": %q", d.ID, filepath.Base(f.Path), d.ID, want))
+			continue
+		}
+		if first, dup := owner[d.ID]; dup {
+			report(d.problem("/id", "duplicate id %q, already used by %s; ids are unique across the schemas folder", d.ID, first))
+			continue
+		}
+		owner[d.ID] = f.Path
+		parsed = append(parsed, d)
+	}
+	reg := NewRegistry(parsed...)
+	for _, d := range parsed {
+		if _, err := reg.Compile(d); err != nil {
+			report(err)
+			continue
+		}
+		docs[d.Path] = d
+	}
+	SortProblems(problems)
+	return docs, problems
+}
+
+// SortProblems sorts problems by path, line, column and message.
+func SortProblems(ps []Problem) {
+	sort.Slice(ps, func(i, j int) bool {
+		a, b := ps[i], ps[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		return a.Message < b.Message
+	})
+}
+
+// ReadFiles reads the schema files named by paths: files as they are,
+// folders walked for *.json. A file over maxBytes is not read whole: it is
+// returned with maxBytes+1 bytes, enough for CheckTree to reject it.
+func ReadFiles(paths []string, maxBytes int) ([]File, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	var files []File
+	seen := map[string]bool{}
+	add := func(p string) error {
+		p = filepath.Clean(p)
+		if seen[p] {
+			return nil
+		}
+		seen[p] = true
+		data, err := readLimited(p, maxBytes)
+		if err != nil {
+			return err
+		}
+		files = append(files, File{Path: filepath.ToSlash(p), Data: data})
+		return nil
+	}
+	for _, root := range paths {
+		fi, err := os.Stat(root)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			if err := add(root); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if p != root && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if strings.HasSuffix(d.Name(), ".json") && d.Type().IsRegular() {
+				return add(p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+func readLimited(path string, maxBytes int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, int64(maxBytes)+1))
+}

@@ -1,0 +1,74 @@
+package compiler
+
+import (
+	"errors"
+	"path"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Validator checks data against a compiled schema. It is safe for
+// concurrent use.
+type Validator struct {
+	schema *jsonschema.Schema
+}
+
+// DataError is one reason a data document is invalid.
+type DataError struct {
+	// Path is the JSON pointer of the offending value in the data, "" for the root.
+	Path string `json:"path"`
+	// Keyword is the schema keyword that failed, e.g. "enum", "required".
+	Keyword string `json:"keyword"`
+	Message string `json:"message"`
+}
+
+// Validate checks one decoded data document (decode it with json.Number for
+// numbers, as the parser of this package does). It returns nil when the
+// data is valid.
+func (v *Validator) Validate(data any) []DataError {
+	err := v.schema.Validate(data)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return []DataError{{Message: err.Error()}}
+	}
+	var out []DataError
+	collectLeaves(ve, &out)
+	if len(out) == 0 {
+		out = append(out, DataError{Message: ve.Error()})
+	}
+	return out
+}
+
+// collectLeaves flattens a validation error tree into its leaves: the
+// failures that say what is wrong, not the groups that contain them.
+func collectLeaves(e *jsonschema.ValidationError, out *[]DataError) {
+	if len(e.Causes) > 0 {
+		for _, c := range e.Causes {
+			collectLeaves(c, out)
+		}
+		return
+	}
+	ptr := ""
+	if len(e.InstanceLocation) > 0 {
+		ptr = "/" + strings.Join(escapeAll(e.InstanceLocation), "/")
+	}
+	keyword := ""
+	if kp := e.ErrorKind.KeywordPath(); len(kp) > 0 {
+		keyword = kp[0]
+	} else {
+		_, frag, _ := strings.Cut(e.SchemaURL, "#")
+		keyword = path.Base(frag)
+	}
+	*out = append(*out, DataError{Path: ptr, Keyword: keyword, Message: leafMessage(e)})
+}
+
+// ParseData decodes one JSON data document the way Validate expects it,
+// with the limits of this package (depth, UTF-8). A syntax error comes back
+// as a *SyntaxError.
+func ParseData(data []byte) (any, error) {
+	return parseJSON(data)
+}

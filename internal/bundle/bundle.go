@@ -1,0 +1,288 @@
+package bundle
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+)
+
+// FormatVersion is the version of the bundle format this code reads and writes.
+const FormatVersion = 1
+
+// ManifestFile is the name of the manifest inside a bundle directory.
+const ManifestFile = "bundle.json"
+
+// Sentinel errors; callers test them with errors.Is.
+var (
+	// ErrFormat reports a bundle written in a format version this code does not read.
+	ErrFormat = errors.New("unsupported bundle format")
+	// ErrCorrupt reports a bundle whose files do not match its manifest.
+	ErrCorrupt = errors.New("corrupt bundle")
+)
+
+// Manifest is bundle.json.
+type Manifest struct {
+	FormatVersion int         `json:"format_version"`
+	Generation    string      `json:"generation"`
+	Source        Source      `json:"source"`
+	Schemas       []Schema    `json:"schemas"`
+	Violations    []Violation `json:"violations"`
+}
+
+// Source names what the bundle was compiled from.
+type Source struct {
+	// Commit is the hash of the commit the bundle was compiled at.
+	Commit string `json:"commit"`
+	// Time is that commit's committer time, RFC 3339 in UTC.
+	Time string `json:"time"`
+	// Dir is the schemas folder inside the repository, e.g. "schemas".
+	Dir string `json:"dir"`
+	// Commits counts the first-parent commits from the root to Commit.
+	Commits int `json:"commits"`
+}
+
+// Schema is one schema id and every version of it ever published.
+type Schema struct {
+	ID string `json:"id"`
+	// Path is the file's path in the repository at the compiled commit, or
+	// its last path when the file was deleted.
+	Path string `json:"path"`
+	// Latest is the greatest published version.
+	Latest string `json:"latest"`
+	// Deprecated is set when the file was deleted: its versions stay published.
+	Deprecated bool `json:"deprecated,omitempty"`
+	// Compatibility is the schema's compatibility mode, e.g. "BACKWARD".
+	Compatibility string `json:"compatibility"`
+	// Title and Description are the latest version's annotations.
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+	// Versions are ordered by publication, oldest first.
+	Versions []Version `json:"versions"`
+}
+
+// Version is one published version of a schema.
+type Version struct {
+	Version string `json:"version"`
+	// Digest is "sha256:<hex>" of the canonical bytes; the server's ETag.
+	Digest string `json:"digest"`
+	Size   int    `json:"size"`
+	// Path is the file's path in the repository at Commit.
+	Path   string `json:"path"`
+	Commit string `json:"commit"`
+	// Time is the commit time, RFC 3339 in UTC.
+	Time   string `json:"time"`
+	Author string `json:"author"`
+	// Bump is the bump the version made over the one before: "none" for the
+	// first version, else "patch", "minor" or "major".
+	Bump string `json:"bump"`
+	// RequiredBump is the smallest bump the changes allowed.
+	RequiredBump string `json:"required_bump"`
+	// Compatible reports whether the version is compatible with the one
+	// before under the schema's mode.
+	Compatible bool `json:"compatible"`
+	// Arrow is "sha256:<hex>" of the Arrow IPC schema bytes, when there are any.
+	Arrow string `json:"arrow,omitempty"`
+	// Changes against the version before, in document order.
+	Changes []Change `json:"changes"`
+}
+
+// Change is one difference between two versions of a schema. It is a
+// finding, not a failure: the mode in force decides whether it breaks.
+type Change struct {
+	// Kind is a stable UPPER_SNAKE name, e.g. "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL".
+	Kind string `json:"kind"`
+	// Path is a JSON pointer in URI fragment form into the new schema, or into
+	// the old one for something removed, e.g. "#/properties/side/enum".
+	Path string `json:"path"`
+	// Line is the 1-based line of Path in its file, 0 when unknown.
+	Line int `json:"line,omitempty"`
+	// Backward: data written with the old schema still validates against the new one.
+	Backward bool `json:"backward"`
+	// Forward: data written with the new schema still validates against the old one.
+	Forward bool `json:"forward"`
+	// Breaking: the change breaks the compatibility mode in force.
+	Breaking bool `json:"breaking"`
+	// Annotation: the change alters only annotations (title, description, ...).
+	Annotation bool `json:"annotation,omitempty"`
+	// Message is one sentence a reviewer understands.
+	Message string `json:"message"`
+}
+
+// Violation is a rule of the history that a commit broke. Past violations are
+// recorded, not fatal: history cannot be rewritten.
+type Violation struct {
+	Commit string `json:"commit"`
+	Time   string `json:"time"`
+	Path   string `json:"path"`
+	Line   int    `json:"line,omitempty"`
+	ID     string `json:"id,omitempty"`
+	// Version is the version the file claimed at that commit.
+	Version string `json:"version,omitempty"`
+	// Kind is a stable name: "INVALID_BUMP", "VERSION_NOT_INCREASED",
+	// "MUTATED_VERSION", "INVALID_SCHEMA", "DUPLICATE_ID", "ID_CHANGED", "SCHEMA_DELETED".
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+}
+
+// Bundle is a manifest with the files it names, keyed by their slash-separated
+// path inside the bundle (SchemaFile, ArrowFile).
+type Bundle struct {
+	Manifest Manifest
+	Files    map[string][]byte
+}
+
+// SchemaFile is the path of a version's canonical JSON inside a bundle.
+func SchemaFile(id, version string) string {
+	return path.Join("schemas", id, version+".json")
+}
+
+// ArrowFile is the path of a version's Arrow IPC schema inside a bundle.
+func ArrowFile(id, version string) string {
+	return path.Join("schemas", id, version+".arrow")
+}
+
+// Digest returns "sha256:<hex>" of data.
+func Digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// Schema returns the schema with the given id.
+func (m *Manifest) Schema(id string) (*Schema, bool) {
+	i := sort.Search(len(m.Schemas), func(i int) bool { return m.Schemas[i].ID >= id })
+	if i < len(m.Schemas) && m.Schemas[i].ID == id {
+		return &m.Schemas[i], true
+	}
+	return nil, false
+}
+
+// Version returns the given version of the schema.
+func (s *Schema) Version(v string) (*Version, bool) {
+	for i := range s.Versions {
+		if s.Versions[i].Version == v {
+			return &s.Versions[i], true
+		}
+	}
+	return nil, false
+}
+
+// Encode returns the manifest's canonical bytes: fields in declaration order,
+// schemas sorted by id, no HTML escaping, a trailing newline.
+func (m *Manifest) Encode() ([]byte, error) {
+	if !sort.SliceIsSorted(m.Schemas, func(i, j int) bool { return m.Schemas[i].ID < m.Schemas[j].ID }) {
+		return nil, fmt.Errorf("encode manifest: schemas not sorted by id")
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ComputeGeneration returns the generation of the manifest's content: the
+// digest of its encoding with Generation and Source left empty.
+func (m *Manifest) ComputeGeneration() (string, error) {
+	c := *m
+	c.Generation = ""
+	c.Source = Source{}
+	data, err := c.Encode()
+	if err != nil {
+		return "", err
+	}
+	return Digest(data), nil
+}
+
+// Seal sorts the schemas, normalizes empty lists and sets the generation.
+func (m *Manifest) Seal() error {
+	m.FormatVersion = FormatVersion
+	sort.Slice(m.Schemas, func(i, j int) bool { return m.Schemas[i].ID < m.Schemas[j].ID })
+	if m.Schemas == nil {
+		m.Schemas = []Schema{}
+	}
+	if m.Violations == nil {
+		m.Violations = []Violation{}
+	}
+	for i := range m.Schemas {
+		for j := range m.Schemas[i].Versions {
+			if m.Schemas[i].Versions[j].Changes == nil {
+				m.Schemas[i].Versions[j].Changes = []Change{}
+			}
+		}
+	}
+	gen, err := m.ComputeGeneration()
+	if err != nil {
+		return err
+	}
+	m.Generation = gen
+	return nil
+}
+
+// Verify checks that the bundle is complete and consistent: the format
+// version, every version's file against its digest, every Arrow file, no
+// file the manifest does not name, and the generation.
+func (b *Bundle) Verify() error {
+	m := &b.Manifest
+	if m.FormatVersion != FormatVersion {
+		return fmt.Errorf("%w: format_version %d, this schemareg reads %d", ErrFormat, m.FormatVersion, FormatVersion)
+	}
+	named := make(map[string]bool, len(b.Files))
+	for i, s := range m.Schemas {
+		if i > 0 && m.Schemas[i-1].ID >= s.ID {
+			return fmt.Errorf("%w: schemas not sorted by id at %q", ErrCorrupt, s.ID)
+		}
+		if len(s.Versions) == 0 {
+			return fmt.Errorf("%w: schema %q has no versions", ErrCorrupt, s.ID)
+		}
+		if _, ok := s.Version(s.Latest); !ok {
+			return fmt.Errorf("%w: schema %q: latest %q is not one of its versions", ErrCorrupt, s.ID, s.Latest)
+		}
+		for _, v := range s.Versions {
+			if err := checkFile(b.Files, SchemaFile(s.ID, v.Version), v.Digest); err != nil {
+				return err
+			}
+			named[SchemaFile(s.ID, v.Version)] = true
+			if v.Arrow != "" {
+				if err := checkFile(b.Files, ArrowFile(s.ID, v.Version), v.Arrow); err != nil {
+					return err
+				}
+				named[ArrowFile(s.ID, v.Version)] = true
+			}
+		}
+	}
+	for name := range b.Files {
+		if !named[name] {
+			return fmt.Errorf("%w: file %s is not in the manifest", ErrCorrupt, name)
+		}
+	}
+	gen, err := m.ComputeGeneration()
+	if err != nil {
+		return err
+	}
+	if gen != m.Generation {
+		return fmt.Errorf("%w: generation is %s, content digests to %s", ErrCorrupt, m.Generation, gen)
+	}
+	return nil
+}
+
+func checkFile(files map[string][]byte, name, digest string) error {
+	data, ok := files[name]
+	if !ok {
+		return fmt.Errorf("%w: missing file %s", ErrCorrupt, name)
+	}
+	if !strings.HasPrefix(digest, "sha256:") {
+		return fmt.Errorf("%w: %s: digest %q is not sha256", ErrCorrupt, name, digest)
+	}
+	if got := Digest(data); got != digest {
+		return fmt.Errorf("%w: %s digests to %s, manifest says %s", ErrCorrupt, name, got, digest)
+	}
+	return nil
+}

@@ -20,8 +20,8 @@ type File struct {
 	Data []byte
 }
 
-// CheckOptions configures CheckTree.
-type CheckOptions struct {
+// TreeOptions configures CheckTree.
+type TreeOptions struct {
 	// MaxBytes rejects larger files; 0 means DefaultMaxBytes.
 	MaxBytes int
 }
@@ -31,7 +31,7 @@ type CheckOptions struct {
 // other file has, and compiles as a JSON Schema with every $ref resolved
 // inside the set. It returns the documents that passed, by path, and every
 // problem, sorted by path, line and column.
-func CheckTree(files []File, opts CheckOptions) (map[string]*Document, []Problem) {
+func CheckTree(files []File, opts TreeOptions) (map[string]*Document, []Problem) {
 	maxBytes := opts.MaxBytes
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes

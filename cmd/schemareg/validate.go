@@ -29,7 +29,7 @@ func runValidate(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usageErrorf("validate: %v", err)
 	}
-	docs, problems := compiler.CheckTree(files, compiler.CheckOptions{MaxBytes: *maxBytes})
+	docs, problems := compiler.CheckTree(files, compiler.TreeOptions{MaxBytes: *maxBytes})
 	if *format == "json" {
 		out := struct {
 			Valid    bool               `json:"valid"`

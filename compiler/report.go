@@ -1,0 +1,73 @@
+package compiler
+
+import "github.com/schemareg/schemareg/internal/bundle"
+
+// Violation is a rule of the history a commit broke; see bundle.Violation.
+type Violation = bundle.Violation
+
+// The kinds of violation the history compiler reports.
+const (
+	ViolationInvalidBump   = "INVALID_BUMP"          // the version grew by less than the changes require
+	ViolationNotIncreased  = "VERSION_NOT_INCREASED" // the version stayed or went backwards while content changed
+	ViolationMutated       = "MUTATED_VERSION"       // a published version's content changed
+	ViolationInvalidSchema = "INVALID_SCHEMA"        // the file does not parse or compile
+	ViolationDuplicateID   = "DUPLICATE_ID"          // two files claim one id
+	ViolationIDChanged     = "ID_CHANGED"            // a file's id changed
+	ViolationDeleted       = "SCHEMA_DELETED"        // a schema file was removed: its id is deprecated
+)
+
+// The status of a schema in a CheckReport.
+const (
+	StatusAdded     = "added"
+	StatusModified  = "modified"
+	StatusDeleted   = "deleted"
+	StatusRenamed   = "renamed"
+	StatusUnchanged = "unchanged" // the file changed, but not its content as a schema (e.g. formatting)
+)
+
+// The verdict on one schema in a CheckReport.
+const (
+	VerdictOK          = "ok"           // the bump is valid
+	VerdictInvalidBump = "invalid-bump" // the bump is smaller than the changes require, or the version did not grow
+	VerdictInvalid     = "invalid"      // the file at head is not a valid schema document
+)
+
+// CheckReport is the verdict on every schema changed between two commits:
+// what "schemareg check" prints and the GitHub Action posts.
+type CheckReport struct {
+	Base string `json:"base"`
+	Head string `json:"head"`
+	// OK is true when every schema's verdict is VerdictOK.
+	OK bool `json:"ok"`
+	// Breaking is true when any schema has a change that breaks its mode.
+	Breaking bool `json:"breaking"`
+	// RequiredBump is the largest bump any schema requires.
+	RequiredBump Bump           `json:"required_bump"`
+	Schemas      []SchemaReport `json:"schemas"`
+}
+
+// SchemaReport is the verdict on one schema.
+type SchemaReport struct {
+	ID string `json:"id"`
+	// Path is the file at head; for a deleted schema, at base.
+	Path string `json:"path"`
+	// OldPath is the file at base when it moved.
+	OldPath    string `json:"old_path,omitempty"`
+	Status     string `json:"status"`
+	OldVersion string `json:"old_version,omitempty"`
+	NewVersion string `json:"new_version,omitempty"`
+	Mode       Mode   `json:"mode"`
+	// Bump is the bump the new version makes; RequiredBump the smallest the changes allow.
+	Bump         Bump `json:"bump"`
+	RequiredBump Bump `json:"required_bump"`
+	// Compatible is false when a change breaks the mode.
+	Compatible bool   `json:"compatible"`
+	Verdict    string `json:"verdict"`
+	// Message explains the verdict in one sentence.
+	Message string `json:"message"`
+	// Notice is set for a bump larger than required.
+	Notice  string   `json:"notice,omitempty"`
+	Changes []Change `json:"changes"`
+	// Problems are set when the file at head is invalid (VerdictInvalid).
+	Problems []Problem `json:"problems,omitempty"`
+}

@@ -101,7 +101,7 @@ func (p *parser) describe(off int) string {
 	if c < 0x20 || c >= 0x7f {
 		return fmt.Sprintf("byte 0x%02x", c)
 	}
-	return strconv.Quote(string(c))
+	return "'" + string(c) + "'"
 }
 
 func (p *parser) skipSpace() {
@@ -153,7 +153,7 @@ func (p *parser) literal(word string) error {
 func (p *parser) enter() error {
 	p.depth++
 	if p.depth > MaxDepth {
-		return p.errAt(p.pos, fmt.Sprintf("nesting deeper than %d levels", MaxDepth))
+		return p.errAt(p.pos, fmt.Sprintf("nesting deeper than %d levels of arrays and objects; flatten the document", MaxDepth))
 	}
 	return nil
 }

@@ -25,6 +25,10 @@ var ErrExternalRef = errors.New("reference outside the registry")
 type Registry struct {
 	byID  map[string]*Document
 	byURL map[string]*Document
+	// load, when set, finds documents the maps do not hold: by id, or by
+	// $id URL when id is "". The history compiler loads documents from Git
+	// only when a $ref needs them.
+	load func(id, url string) (*Document, bool)
 }
 
 // NewRegistry indexes docs by id and by root $id. Documents without an id
@@ -51,31 +55,61 @@ func (r *Registry) Add(d *Document) {
 	}
 }
 
+// Remove removes the document with the given id.
+func (r *Registry) Remove(id string) {
+	d, ok := r.byID[id]
+	if !ok {
+		return
+	}
+	delete(r.byID, id)
+	for u, x := range r.byURL {
+		if x == d {
+			delete(r.byURL, u)
+		}
+	}
+}
+
 // Lookup returns the document with the given registry id.
 func (r *Registry) Lookup(id string) (*Document, bool) {
-	d, ok := r.byID[id]
-	return d, ok
+	if d, ok := r.byID[id]; ok {
+		return d, true
+	}
+	if r.load != nil {
+		return r.load(id, "")
+	}
+	return nil, false
+}
+
+func (r *Registry) lookupURL(u string) (*Document, bool) {
+	if d, ok := r.byURL[u]; ok {
+		return d, true
+	}
+	if id, ok := strings.CutPrefix(u, registryBase); ok {
+		return r.Lookup(id)
+	}
+	if r.load != nil {
+		return r.load("", u)
+	}
+	return nil, false
 }
 
 // Resolve finds the document a $ref outside its own document names: a
 // registry id ("quotes_v1", "quotes_v1#/x") or an absolute $id URL.
 func (r *Registry) Resolve(ref string) (*Document, bool) {
 	base, _, _ := strings.Cut(ref, "#")
-	base = strings.TrimSuffix(base, ".json")
-	if d, ok := r.byID[base]; ok {
-		return d, true
+	if bundleID := strings.TrimSuffix(base, ".json"); bundleID != "" && !strings.Contains(bundleID, ":") {
+		return r.Lookup(bundleID)
 	}
-	d, ok := r.byURL[base]
-	return d, ok
+	return r.lookupURL(base)
 }
 
 // Load implements jsonschema.URLLoader: it serves registry documents only.
 func (r *Registry) Load(u string) (any, error) {
 	key := strings.TrimSuffix(u, ".json")
-	if d, ok := r.byURL[key]; ok {
+	if d, ok := r.lookupURL(key); ok {
 		return d.schemaRoot(), nil
 	}
-	if d, ok := r.byURL[u]; ok {
+	if d, ok := r.lookupURL(u); ok {
 		return d.schemaRoot(), nil
 	}
 	if strings.HasPrefix(u, registryBase) {
@@ -113,6 +147,9 @@ func (d *Document) location() string {
 // Compile compiles d, resolving references through the registry. Any
 // problem comes back as a *Problem at the offending line of d.
 func (r *Registry) Compile(d *Document) (*Validator, error) {
+	if at, chain := r.refCycle(d); at != "" {
+		return nil, d.problem(at, "$ref cycle %s; a chain of $refs must end in a schema", strings.Join(chain, " → "))
+	}
 	if f, ptr := unknownFormat(d.Root, ""); f != "" {
 		return nil, d.problem(ptr, "unknown format %q; use a format of the JSON Schema specification (date-time, date, time, duration, email, hostname, ipv4, ipv6, uri, uri-reference, uuid, regex, ...)", f)
 	}
@@ -154,7 +191,7 @@ func compileProblem(d *Document, err error) *Problem {
 	}
 	var le *jsonschema.LoadURLError
 	if errors.As(err, &le) {
-		return d.problem(refPointer(d.Root, le.URL), "$ref %s: %v", le.URL, le.Err)
+		return d.problem(refPointer(d.Root, le.URL), "$ref %s: %v", trimRegistryBase(le.URL), le.Err)
 	}
 	var pnf *jsonschema.JSONPointerNotFoundError
 	if errors.As(err, &pnf) {
@@ -211,22 +248,92 @@ func trimRegistryBase(s string) string {
 	return strings.ReplaceAll(s, registryBase, "")
 }
 
-// refPointer finds the pointer of the first $ref in root whose target u names.
+// refPointer finds the pointer of the first $ref in root that names the
+// document or location u.
 func refPointer(root any, u string) string {
-	target := trimRegistryBase(u)
+	target, targetFrag, _ := strings.Cut(trimRegistryBase(u), "#")
+	target = strings.TrimSuffix(target, ".json")
 	var found string
 	walkJSON(root, "", func(ptr string, v any) bool {
 		m, ok := v.(map[string]any)
 		if !ok {
 			return true
 		}
-		if ref, ok := m["$ref"].(string); ok && (strings.HasSuffix(target, strings.TrimSuffix(ref, ".json")) || strings.HasPrefix(target, ref) || strings.Contains(u, ref)) {
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return true
+		}
+		base, frag, _ := strings.Cut(ref, "#")
+		base = strings.TrimSuffix(base, ".json")
+		if (base == "" || base == target || strings.HasSuffix(target, "/"+base)) && (targetFrag == "" || frag == targetFrag || base != "" && targetFrag == "") {
 			found = ptr + "/$ref"
 			return false
 		}
 		return true
 	})
 	return found
+}
+
+// refCycle returns the pointers of a chain of $refs that leads back to
+// itself without passing through any other keyword: a schema that can never
+// be evaluated. It follows local refs and refs to registry documents.
+func (r *Registry) refCycle(d *Document) (at string, chain []string) {
+	walkJSON(d.Root, "", func(ptr string, v any) bool {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return true
+		}
+		if _, ok := m["$ref"].(string); !ok {
+			return true
+		}
+		type loc struct {
+			doc *Document
+			ptr string
+		}
+		seen := map[loc]bool{}
+		cur, curDoc := m, d
+		curPtr := ptr
+		var names []string
+		for i := 0; i < 64; i++ {
+			ref, ok := cur["$ref"].(string)
+			if !ok {
+				return true
+			}
+			key := loc{curDoc, curPtr}
+			names = append(names, displayRef(curDoc, d, curPtr))
+			if seen[key] {
+				at, chain = ptr+"/$ref", names
+				return false
+			}
+			seen[key] = true
+			base, frag, _ := strings.Cut(ref, "#")
+			if base != "" {
+				next, ok := r.Resolve(ref)
+				if !ok {
+					return true
+				}
+				curDoc = next
+			}
+			target, ok := lookupPointer(curDoc.Root, frag)
+			if !ok {
+				return true
+			}
+			next, ok := target.(map[string]any)
+			if !ok {
+				return true
+			}
+			cur, curPtr = next, frag
+		}
+		return true
+	})
+	return at, chain
+}
+
+func displayRef(doc, from *Document, ptr string) string {
+	if doc == from || doc.ID == "" {
+		return "#" + ptr
+	}
+	return doc.ID + "#" + ptr
 }
 
 // walkJSON visits every value of a decoded document in key order; visit

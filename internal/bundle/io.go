@@ -141,6 +141,9 @@ func Write(dir string, b *Bundle) error {
 			os.RemoveAll(tmp)
 		}
 	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("write bundle %s: %w", dir, err)
+	}
 	names := make([]string, 0, len(b.Files))
 	for name := range b.Files {
 		names = append(names, name)

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCmd runs the schemareg command line in-process and returns its
+// output and exit code.
+func runCmd(t *testing.T, environ map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{
+		getenv: func(k string) string { return environ[k] },
+		stdin:  strings.NewReader(""),
+		stdout: &out,
+		stderr: &errb,
+	}
+	err := run(context.Background(), args, e)
+	if err != nil {
+		var x *exitError
+		if !asExit(err, &x) || x.err != nil {
+			errb.WriteString("schemareg: " + err.Error() + "\n")
+		}
+	}
+	return out.String(), errb.String(), exitCode(err)
+}
+
+func asExit(err error, target **exitError) bool {
+	x, ok := err.(*exitError)
+	if ok {
+		*target = x
+	}
+	return ok
+}
+
+// writeFiles writes files below dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{nil, 2, "no command given"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"validate", "-nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"validate", "-h"}, 0, "Usage: schemareg validate"},
+		{[]string{"help"}, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(append([]string{"args"}, tc.args...), "_"), func(t *testing.T) {
+			_, stderr, code := runCmd(t, nil, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, stderr)
+			}
+			if !strings.Contains(stderr, tc.inStderr) {
+				t.Errorf("stderr %q does not contain %q", stderr, tc.inStderr)
+			}
+		})
+	}
+}
+
+func TestFlagFromEnvironment(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writeFiles(t, ".", map[string]string{"schemas/a_v1.json": `{"id": "a_v1", "version": "1.0.0"}`})
+	stdout, stderr, code := runCmd(t, map[string]string{"SCHEMAREG_FORMAT": "json"}, "validate")
+	if code != 0 || !strings.Contains(stdout, `"valid": true`) {
+		t.Fatalf("SCHEMAREG_FORMAT=json: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	_, stderr, code = runCmd(t, map[string]string{"SCHEMAREG_MAX_BYTES": "lots"}, "validate")
+	want := `invalid value "lots" for -max-bytes from SCHEMAREG_MAX_BYTES`
+	if code != 2 || !strings.Contains(stderr, want) {
+		t.Fatalf("SCHEMAREG_MAX_BYTES=lots: exit %d, stderr %q, want it to contain %q", code, stderr, want)
+	}
+	stdout, _, code = runCmd(t, map[string]string{"SCHEMAREG_FORMAT": "json"}, "validate", "-format", "text")
+	if code != 0 || !strings.HasSuffix(stdout, "1 schema valid\n") {
+		t.Fatalf("a flag must win over its variable: exit %d, stdout %q", code, stdout)
+	}
+}

@@ -1,11 +1,123 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
+	"github.com/schemareg/schemareg/compiler"
+)
+
+// runDiff compares two schemas: diff OLD NEW, each a file or REV:path in
+// the Git repository. Exit 0 when compatible under the mode, 1 when a
+// change breaks it, 2 on bad input.
 func runDiff(ctx context.Context, args []string, e *env) error {
-	fs := newFlagSet("diff", "diff [flags]", e)
+	fs := newFlagSet("diff", "diff [flags] OLD NEW\n\nOLD and NEW are schema files or REV:path in the Git repository (e.g. HEAD~1:schemas/ticks_v1.json).", e)
+	mode := fs.String("mode", "", "compatibility mode: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE\n(default: the new schema's \"compatibility\" field, else BACKWARD)")
+	policy := fs.String("policy", "LENIENT", "policy for open content models: LENIENT or STRICT")
+	format := fs.String("format", "text", "output format: "+strings.Join(compiler.Formats(), ", "))
+	repo := fs.String("repo", ".", "Git repository that REV:path arguments read from")
+	color := fs.String("color", "auto", "colour in the text format: auto (when writing to a terminal), always or never")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
-	return notImplemented("diff")
+	opts := compiler.DiffOptions{}
+	if *mode != "" {
+		m, err := compiler.ParseMode(*mode)
+		if err != nil {
+			return usageErrorf("invalid -mode (%s): %v", envName("mode"), err)
+		}
+		opts.Mode = m
+	}
+	p, err := compiler.ParsePolicy(*policy)
+	if err != nil {
+		return usageErrorf("invalid -policy (%s): %v", envName("policy"), err)
+	}
+	opts.Policy = p
+	if _, err := compiler.ParseFormat(*format); err != nil {
+		return usageErrorf("invalid -format (%s): %v", envName("format"), err)
+	}
+	if *color != "auto" && *color != "always" && *color != "never" {
+		return usageErrorf("invalid -color %q (%s): use auto, always or never", *color, envName("color"))
+	}
+	if fs.NArg() != 2 {
+		fs.Usage()
+		return usageErrorf("diff needs two schemas, OLD and NEW; got %d", fs.NArg())
+	}
+	old, err := loadSchema(ctx, *repo, fs.Arg(0))
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	cur, err := loadSchema(ctx, *repo, fs.Arg(1))
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	res := compiler.Diff(old, cur, opts)
+	file := cur.Path
+	if *format == compiler.FormatText {
+		useColor := *color == "always" || *color == "auto" && isTerminal(e.stdout)
+		err = compiler.WriteText(e.stdout, fs.Arg(0)+" → "+fs.Arg(1), res, useColor)
+	} else {
+		err = compiler.WriteDiff(e.stdout, *format, file, res)
+	}
+	if err != nil {
+		return err
+	}
+	if !res.Compatible {
+		return exitWith(exitFailed)
+	}
+	return nil
+}
+
+// loadSchema reads and parses one side of a diff: a file, or REV:path from
+// the repository. Either may be a plain JSON Schema without registry fields.
+func loadSchema(ctx context.Context, repo, arg string) (*compiler.Document, error) {
+	var data []byte
+	name := arg
+	if rev, file, ok := compiler.RevisionArg(arg); ok {
+		b, err := compiler.ReadRevision(ctx, repo, rev, file, compiler.DefaultMaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		data, name = b, file
+	} else {
+		b, err := readFileLimited(arg, compiler.DefaultMaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		data = b
+	}
+	doc, err := compiler.ParseSchema(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := compiler.NewRegistry(doc).Compile(doc); err != nil && !isMissingRef(err) {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// isMissingRef reports a compile error that only says a $ref names another
+// registry schema, which a two-file diff does not have.
+func isMissingRef(err error) bool {
+	return errors.Is(err, compiler.ErrExternalRef) || strings.Contains(err.Error(), "no schema with id")
+}
+
+func readFileLimited(path string, maxBytes int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, int64(maxBytes)+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(data) > maxBytes {
+		return nil, fmt.Errorf("read %s: larger than %d bytes", path, maxBytes)
+	}
+	return data, nil
 }

@@ -1,0 +1,321 @@
+package compiler
+
+import (
+	"fmt"
+	"sort"
+)
+
+// DiffOptions configures Diff.
+type DiffOptions struct {
+	// Mode is the compatibility mode; "" takes the new document's
+	// "compatibility" field, then the old one's, then BACKWARD.
+	Mode Mode
+	// Policy is the policy for open content models; "" is LENIENT.
+	Policy Policy
+	// Resolve finds the registry schema a $ref names outside its own
+	// document: a registry id ("quotes_v1#/definitions/price") or a $id URL.
+	// It gets the whole $ref; the diff applies the fragment. nil resolves
+	// nothing: such a $ref is compared by its text.
+	Resolve func(ref string) (*Document, bool)
+}
+
+// DiffResult is the verdict on a new version of a schema.
+type DiffResult struct {
+	// Compatible is true when no change breaks the mode.
+	Compatible bool `json:"compatible"`
+	// Bump is the smallest version bump the changes require.
+	Bump   Bump   `json:"bump"`
+	Mode   Mode   `json:"mode"`
+	Policy Policy `json:"policy"`
+	// Changes lists every difference, compatible ones included, in
+	// document order when lines are known.
+	Changes []Change `json:"changes"`
+}
+
+// Diff compares two versions of a schema. Backward compatibility asks
+// whether data written with old validates against new; forward
+// compatibility asks the same of the diff with the arguments swapped, as
+// Confluent Schema Registry does. A nil document reads as the empty schema.
+func Diff(old, new *Document, opts DiffOptions) DiffResult {
+	return diffDocs(docOf(old), docOf(new), opts, modeOf(opts.Mode, old, new))
+}
+
+// DiffSchemas compares two decoded JSON Schemas (map[string]any, bool,
+// with json.Number numbers) that need not be registry documents. It is the
+// engine Diff uses; changes carry no lines.
+func DiffSchemas(old, new any, opts DiffOptions) DiffResult {
+	mode := opts.Mode
+	if mode == "" {
+		mode = ModeBackward
+	}
+	return diffDocs(newSdoc(old, nil), newSdoc(new, nil), opts, mode)
+}
+
+// DiffTransitive compares a new version with the history of its schema,
+// oldest first. Changes are reported against the last version of history;
+// under a transitive mode the result is compatible only when new is
+// compatible with every earlier version of its own major line too, and the
+// changes that break against those versions are added, each naming the
+// version. An empty history compares new with the empty schema.
+func DiffTransitive(history []*Document, new *Document, opts DiffOptions) DiffResult {
+	if len(history) == 0 {
+		return Diff(nil, new, opts)
+	}
+	prev := history[len(history)-1]
+	mode := modeOf(opts.Mode, prev, new)
+	opts.Mode = mode
+	res := Diff(prev, new, opts)
+	if !mode.Transitive() {
+		return res
+	}
+	var line uint64
+	hasLine := false
+	switch {
+	case new != nil && new.HasVersion:
+		line, hasLine = new.Version.Major, true
+	case prev != nil && prev.HasVersion:
+		line, hasLine = prev.Version.Major, true
+	}
+	seen := map[string]bool{}
+	for _, c := range res.Changes {
+		seen[c.Kind+" "+c.Path] = true
+	}
+	for _, old := range history[:len(history)-1] {
+		if old == nil || hasLine && (!old.HasVersion || old.Version.Major != line) {
+			continue
+		}
+		r := Diff(old, new, opts)
+		for _, c := range r.Changes {
+			if !c.Breaking || seen[c.Kind+" "+c.Path] {
+				continue
+			}
+			seen[c.Kind+" "+c.Path] = true
+			if old.HasVersion {
+				c.Message = "against " + old.Version.String() + ": " + c.Message
+			}
+			res.Changes = append(res.Changes, c)
+		}
+		if !r.Compatible {
+			res.Compatible = false
+		}
+	}
+	res.Bump = RequiredBump(res.Changes)
+	return res
+}
+
+func docOf(d *Document) *sdoc {
+	if d == nil {
+		return newSdoc(map[string]any{}, nil)
+	}
+	return newSdoc(d.Root, d)
+}
+
+// modeOf picks the mode: the option, else the new document's field, else
+// the old one's, else BACKWARD.
+func modeOf(m Mode, old, new *Document) Mode {
+	switch {
+	case m != "":
+		return m
+	case new != nil && new.Compatibility != "":
+		return new.Compatibility
+	case old != nil && old.Compatibility != "":
+		return old.Compatibility
+	}
+	return ModeBackward
+}
+
+func diffDocs(od, nd *sdoc, opts DiffOptions, mode Mode) DiffResult {
+	policy := opts.Policy
+	if policy == "" {
+		policy = PolicyLenient
+	}
+	d := newDiffer(policy, opts.Resolve)
+	back := d.walk(od, nd)
+	fwd := d.walk(nd, od)
+	res := DiffResult{Mode: mode, Policy: policy}
+	res.Changes = assemble(back, fwd, policy, mode, od, nd)
+	res.Compatible = true
+	for _, c := range res.Changes {
+		if c.Breaking {
+			res.Compatible = false
+		}
+	}
+	res.Bump = RequiredBump(res.Changes)
+	return res
+}
+
+// assemble turns the findings of both walks into Changes: backward from
+// the first walk, forward from the second, matched by what they are about.
+func assemble(back, fwd []finding, policy Policy, mode Mode, od, nd *sdoc) []Change {
+	back = dedupeFindings(back)
+	forwardOK := make([]bool, len(back))
+	for i := range forwardOK {
+		forwardOK[i] = true
+	}
+	var orphans []finding
+	for _, f := range fwd {
+		if f.kind.compatible(policy) {
+			continue
+		}
+		hit := false
+		for i, b := range back {
+			if b.id() == f.id() {
+				forwardOK[i], hit = false, true
+			}
+		}
+		if hit {
+			continue
+		}
+		if best := closest(back, f.id()); best >= 0 {
+			forwardOK[best] = false
+			continue
+		}
+		orphans = append(orphans, f)
+	}
+	lines := newLineFinder(od, nd)
+	for _, f := range back {
+		lines.ask(f)
+	}
+	for _, f := range orphans {
+		lines.ask(f)
+	}
+	label := versionLabel(od)
+	changes := make([]Change, 0, len(back)+len(orphans))
+	for i, b := range back {
+		c := Change{Kind: b.kind.String(), Path: b.path, Backward: b.kind.compatible(policy),
+			Forward: forwardOK[i], Annotation: b.kind.annotation(), Message: message(b, label)}
+		c.Line = lines.line(b)
+		c.Breaking = mode.Backward() && !c.Backward || mode.Forward() && !c.Forward
+		changes = append(changes, c)
+	}
+	for _, f := range orphans {
+		c := Change{Kind: f.kind.String(), Path: f.path, Backward: true, Forward: false,
+			Message: "data written with the new schema: " + message(f, "the new schema")}
+		c.Line = lines.line(f)
+		c.Breaking = mode.Forward()
+		changes = append(changes, c)
+	}
+	if lines.any {
+		sort.SliceStable(changes, func(i, j int) bool {
+			return changes[i].Line < changes[j].Line
+		})
+	}
+	return changes
+}
+
+// id is what a finding is about: its key, else its path.
+func (f finding) id() string {
+	if f.key != "" {
+		return f.key
+	}
+	return f.path
+}
+
+// closest returns the finding most likely about the same thing as id: the
+// one whose path shares the longest prefix with it, annotations last; -1
+// when there is none.
+func closest(fs []finding, id string) int {
+	best, bestLen := -1, -1
+	for i, f := range fs {
+		n := commonPrefix(f.id(), id)
+		if f.kind.annotation() {
+			n -= len(id) + 1
+		}
+		if n > bestLen {
+			best, bestLen = i, n
+		}
+	}
+	return best
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// dedupeFindings drops a finding that repeats an earlier one's kind and path.
+func dedupeFindings(fs []finding) []finding {
+	seen := make(map[string]bool, len(fs))
+	out := fs[:0:0]
+	for _, f := range fs {
+		k := f.kind.String() + " " + f.id()
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
+	return out
+}
+
+// versionLabel names the old version for messages: "1.x" or "the old schema".
+func versionLabel(od *sdoc) string {
+	if od.main != nil && od.main.HasVersion {
+		return itoa(int(od.main.Version.Major)) + ".x"
+	}
+	return "the old schema"
+}
+
+// RequiredBump is the smallest version bump a list of changes requires:
+// major when any change breaks the mode, else minor when any change alters
+// which data is valid, else patch when annotations changed, else none.
+func RequiredBump(changes []Change) Bump {
+	b := BumpNone
+	for _, c := range changes {
+		switch {
+		case c.Breaking:
+			return BumpMajor
+		case !c.Annotation:
+			b = BumpMinor
+		case b < BumpPatch:
+			b = BumpPatch
+		}
+	}
+	return b
+}
+
+// CheckBump applies the bump rule to a new version: it must be greater
+// than old by at least the required bump (1.2.3 → 2.0.0 for major, 1.3.0
+// for minor, 1.2.4 for patch). A larger bump is allowed; notice says so.
+// A bump too small gives ok false and a notice naming the version to use.
+// A version that is not greater than old is an error. Any version greater
+// than a pre-release is allowed: pre-releases promise no compatibility.
+func CheckBump(old, new Version, required Bump) (ok bool, notice string, err error) {
+	if new.Compare(old) <= 0 {
+		return false, "", fmt.Errorf("version %s is not greater than %s; use %s or later", new, old, bumpTarget(old, required))
+	}
+	made := new.BumpFrom(old)
+	switch {
+	case old.Pre != "":
+		return true, "", nil
+	case made < required:
+		return false, fmt.Sprintf("%s → %s is a %s bump, but the changes need a %s bump: use %s",
+			old, new, made, required, bumpTarget(old, required)), nil
+	case made > required && made > BumpPatch:
+		return true, fmt.Sprintf("%s → %s is a %s bump; a %s bump (%s) would do",
+			old, new, made, minBump(required), bumpTarget(old, required)), nil
+	}
+	return true, "", nil
+}
+
+// bumpTarget is the smallest version after old that makes the bump.
+func bumpTarget(old Version, b Bump) Version {
+	switch b {
+	case BumpMajor:
+		return Version{Major: old.Major + 1}
+	case BumpMinor:
+		return Version{Major: old.Major, Minor: old.Minor + 1}
+	}
+	return Version{Major: old.Major, Minor: old.Minor, Patch: old.Patch + 1}
+}
+
+// minBump is the smallest bump a new version makes: a version must grow.
+func minBump(b Bump) Bump {
+	if b < BumpPatch {
+		return BumpPatch
+	}
+	return b
+}

@@ -1,0 +1,296 @@
+package compiler
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// ErrRevisionNotFound reports a revision the repository does not have, e.g.
+// a pull request's base commit in a shallow clone.
+var ErrRevisionNotFound = errors.New("revision not found")
+
+// gitRepo reads commits, trees and blobs with go-git. It keeps the pack
+// files open between reads and remembers the trees of the last two commits,
+// which a first-parent walk reads again: close it when done.
+type gitRepo struct {
+	mu      sync.Mutex // go-git's object store is not safe for concurrent use
+	repo    *git.Repository
+	storage *filesystem.Storage
+	trees   map[plumbing.Hash]*rawTree // trees read for the commit before
+	next    map[plumbing.Hash]*rawTree // trees read for the current commit
+}
+
+// objectCacheBytes bounds go-git's cache of decoded objects.
+const objectCacheBytes = 32 * cache.MiByte
+
+func openRepo(dir string) (*gitRepo, error) {
+	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
+	}
+	g := &gitRepo{repo: r, trees: map[plumbing.Hash]*rawTree{}, next: map[plumbing.Hash]*rawTree{}}
+	// Reopen the object store so that pack files stay open between reads.
+	if fsst, ok := r.Storer.(*filesystem.Storage); ok {
+		st := filesystem.NewStorageWithOptions(osfs.New(fsst.Filesystem().Root()), cache.NewObjectLRU(objectCacheBytes),
+			filesystem.Options{KeepDescriptors: true})
+		if fast, err := git.Open(st, nil); err == nil {
+			g.repo, g.storage = fast, st
+		} else {
+			st.Close()
+		}
+	}
+	return g, nil
+}
+
+// close releases the pack files.
+func (g *gitRepo) close() {
+	if g.storage != nil {
+		g.storage.Close()
+	}
+}
+
+// resolve returns the commit a revision names.
+func (g *gitRepo) resolve(rev string) (*object.Commit, error) {
+	h, err := g.repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
+	}
+	c, err := g.repo.CommitObject(*h)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
+	}
+	return c, nil
+}
+
+// firstParentChain returns the first-parent history from the root to tip,
+// oldest first. When stop is not zero the walk ends before it and found
+// reports whether it was met.
+func (g *gitRepo) firstParentChain(tip *object.Commit, stop plumbing.Hash) (chain []*object.Commit, found bool, err error) {
+	c := tip
+	for {
+		if !stop.IsZero() && c.Hash == stop {
+			found = true
+			break
+		}
+		chain = append(chain, c)
+		if len(c.ParentHashes) == 0 {
+			break
+		}
+		p, err := g.repo.CommitObject(c.ParentHashes[0])
+		if err != nil {
+			return nil, false, fmt.Errorf("read parent of %s: %w", c.Hash, err)
+		}
+		c = p
+	}
+	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
+		chain[i], chain[j] = chain[j], chain[i]
+	}
+	return chain, found, nil
+}
+
+// turn forgets the trees of the commit before the last one.
+func (g *gitRepo) turn() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.trees, g.next = g.next, g.trees
+	clear(g.next)
+}
+
+// commit reads a commit object.
+func (g *gitRepo) commit(h plumbing.Hash) (*object.Commit, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.repo.CommitObject(h)
+}
+
+// tree reads a tree object, from the last commits' trees when it is there.
+func (g *gitRepo) tree(h plumbing.Hash) (*rawTree, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if t, ok := g.next[h]; ok {
+		return t, nil
+	}
+	t, ok := g.trees[h]
+	if !ok {
+		obj, err := g.repo.Storer.EncodedObject(plumbing.TreeObject, h)
+		if err != nil {
+			return nil, fmt.Errorf("read tree %s: %w", h, err)
+		}
+		r, err := obj.Reader()
+		if err != nil {
+			return nil, fmt.Errorf("read tree %s: %w", h, err)
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read tree %s: %w", h, err)
+		}
+		if t, err = parseRawTree(h, data); err != nil {
+			return nil, err
+		}
+	}
+	g.next[h] = t
+	return t, nil
+}
+
+// dirHash returns the hash of the tree at dir in the commit, zero when the
+// commit has no such folder. A nil commit has nothing.
+func (g *gitRepo) dirHash(c *object.Commit, dir string) (plumbing.Hash, error) {
+	if c == nil {
+		return plumbing.ZeroHash, nil
+	}
+	h := c.TreeHash
+	if dir == "" {
+		return h, nil
+	}
+	for _, name := range strings.Split(dir, "/") {
+		t, err := g.tree(h)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		e, ok := t.find(name)
+		if !ok || !e.isDir() {
+			return plumbing.ZeroHash, nil
+		}
+		h = e.hash
+	}
+	return h, nil
+}
+
+// fileAt returns the hash of the file at path rel below the tree root.
+func (g *gitRepo) fileAt(root plumbing.Hash, rel string) (plumbing.Hash, bool, error) {
+	if root.IsZero() {
+		return plumbing.ZeroHash, false, nil
+	}
+	parts := strings.Split(rel, "/")
+	h := root
+	for i, name := range parts {
+		t, err := g.tree(h)
+		if err != nil {
+			return plumbing.ZeroHash, false, err
+		}
+		e, ok := t.find(name)
+		if !ok || e.isDir() != (i < len(parts)-1) {
+			return plumbing.ZeroHash, false, nil
+		}
+		h = e.hash
+	}
+	return h, true, nil
+}
+
+// fileChange is a schema file added, removed or modified between two trees.
+// A zero hash means the file is absent on that side.
+type fileChange struct {
+	Path     string // slash-separated, relative to the repository root
+	From, To plumbing.Hash
+}
+
+// diffTrees lists the *.json files that differ between the trees a and b
+// (zero hashes for none), in path order, descending only into subtrees
+// whose hashes differ.
+func (g *gitRepo) diffTrees(a, b plumbing.Hash, prefix string) ([]fileChange, error) {
+	var out []fileChange
+	if err := g.diffInto(a, b, prefix, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (g *gitRepo) diffInto(a, b plumbing.Hash, prefix string, out *[]fileChange) error {
+	if a == b {
+		return nil
+	}
+	var ta, tb *rawTree
+	var err error
+	if !a.IsZero() {
+		if ta, err = g.tree(a); err != nil {
+			return err
+		}
+	}
+	if !b.IsZero() {
+		if tb, err = g.tree(b); err != nil {
+			return err
+		}
+	}
+	for _, p := range mergeEntries(ta, tb) {
+		x, y := p[0], p[1]
+		if x != nil && y != nil && x.hash == y.hash && x.mode == y.mode {
+			continue
+		}
+		name := ""
+		if x != nil {
+			name = x.name
+		} else {
+			name = y.name
+		}
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		full := name
+		if prefix != "" {
+			full = prefix + "/" + name
+		}
+		var da, db, fa, fb plumbing.Hash
+		for _, s := range []struct {
+			e         *rawEntry
+			dir, file *plumbing.Hash
+		}{{x, &da, &fa}, {y, &db, &fb}} {
+			switch {
+			case s.e == nil:
+			case s.e.isDir():
+				*s.dir = s.e.hash
+			case s.e.isFile() && strings.HasSuffix(name, ".json"):
+				*s.file = s.e.hash
+			}
+		}
+		if da != db {
+			if err := g.diffInto(da, db, full, out); err != nil {
+				return err
+			}
+		}
+		if fa != fb {
+			*out = append(*out, fileChange{Path: full, From: fa, To: fb})
+		}
+	}
+	return nil
+}
+
+// listFiles lists every *.json file below a tree as changes from nothing.
+func (g *gitRepo) listFiles(root plumbing.Hash, prefix string) ([]fileChange, error) {
+	return g.diffTrees(plumbing.ZeroHash, root, prefix)
+}
+
+// readBlob reads a blob, at most limit bytes plus one so that an oversized
+// file is seen as such.
+func (g *gitRepo) readBlob(h plumbing.Hash, limit int) ([]byte, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	obj, err := g.repo.Storer.EncodedObject(plumbing.BlobObject, h)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	r, err := obj.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	defer r.Close()
+	n := obj.Size()
+	if n > int64(limit) {
+		n = int64(limit) + 1
+	}
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	return buf, nil
+}

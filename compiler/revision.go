@@ -1,0 +1,76 @@
+package compiler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// ErrFileNotInRevision reports a path that a revision does not hold.
+var ErrFileNotInRevision = errors.New("file not in revision")
+
+// RevisionArg splits a "REV:path" argument, as git show takes it, into the
+// revision and the path in the repository. An argument that names an
+// existing file, or has no colon, or an empty side, is a plain file: ok is
+// false.
+func RevisionArg(arg string) (rev, file string, ok bool) {
+	if _, err := os.Stat(arg); err == nil {
+		return "", "", false
+	}
+	rev, file, found := strings.Cut(arg, ":")
+	if !found || rev == "" || file == "" {
+		return "", "", false
+	}
+	return rev, file, true
+}
+
+// ReadRevision reads a file as it is at a revision (a commit hash, branch,
+// tag or expression such as HEAD~1) of the Git repository at or above dir.
+// file is relative to the repository's root. At most maxBytes are read; 0
+// means no limit.
+func ReadRevision(ctx context.Context, dir, rev, file string, maxBytes int) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
+	}
+	h, err := repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
+	}
+	commit, err := repo.CommitObject(*h)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
+	}
+	clean := path.Clean(strings.TrimPrefix(strings.ReplaceAll(file, "\\", "/"), "./"))
+	f, err := commit.File(clean)
+	if err != nil {
+		if errors.Is(err, object.ErrFileNotFound) {
+			return nil, fmt.Errorf("%w: %s at %s", ErrFileNotInRevision, clean, rev)
+		}
+		return nil, fmt.Errorf("read %s at %s: %w", clean, rev, err)
+	}
+	if maxBytes > 0 && f.Size > int64(maxBytes) {
+		return nil, fmt.Errorf("read %s at %s: %d bytes is more than the limit of %d", clean, rev, f.Size, maxBytes)
+	}
+	r, err := f.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read %s at %s: %w", clean, rev, err)
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s at %s: %w", clean, rev, err)
+	}
+	return data, nil
+}

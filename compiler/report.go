@@ -2,6 +2,12 @@ package compiler
 
 import "github.com/schemareg/schemareg/internal/bundle"
 
+// Result returns the schema's changes as a DiffResult under the policy, for
+// the renderers of this package.
+func (s *SchemaReport) Result(p Policy) DiffResult {
+	return DiffResult{Compatible: s.Compatible, Bump: s.RequiredBump, Mode: s.Mode, Policy: p, Changes: s.Changes}
+}
+
 // Violation is a rule of the history a commit broke; see bundle.Violation.
 type Violation = bundle.Violation
 
@@ -42,8 +48,10 @@ type CheckReport struct {
 	// Breaking is true when any schema has a change that breaks its mode.
 	Breaking bool `json:"breaking"`
 	// RequiredBump is the largest bump any schema requires.
-	RequiredBump Bump           `json:"required_bump"`
-	Schemas      []SchemaReport `json:"schemas"`
+	RequiredBump Bump `json:"required_bump"`
+	// Policy is the compatibility policy the changes were judged under.
+	Policy  Policy         `json:"policy"`
+	Schemas []SchemaReport `json:"schemas"`
 }
 
 // SchemaReport is the verdict on one schema.
@@ -65,6 +73,9 @@ type SchemaReport struct {
 	Verdict    string `json:"verdict"`
 	// Message explains the verdict in one sentence.
 	Message string `json:"message"`
+	// Line is the line of the file the verdict points at: the version for a
+	// bad bump, the problem for an invalid file; 0 when there is none.
+	Line int `json:"line,omitempty"`
 	// Notice is set for a bump larger than required.
 	Notice  string   `json:"notice,omitempty"`
 	Changes []Change `json:"changes"`

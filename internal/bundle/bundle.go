@@ -1,15 +1,11 @@
 package bundle
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"path"
 	"sort"
-	"strings"
 )
 
 // FormatVersion is the version of the bundle format this code reads and writes.
@@ -62,8 +58,15 @@ type Schema struct {
 	// Title and Description are the latest version's annotations.
 	Title       string `json:"title,omitempty"`
 	Description string `json:"description,omitempty"`
-	// Versions are ordered by publication, oldest first.
+	// Versions are ordered by publication, oldest first. They are nil for
+	// a schema of a bundle opened with Open until they are loaded.
 	Versions []Version `json:"versions"`
+
+	// The encoding of Versions as stored in versions/<id>.json, its digest
+	// and length, set by Seal, Read and Open.
+	versionsData   []byte
+	versionsDigest string
+	versionsCount  int
 }
 
 // Version is one published version of a schema.
@@ -135,6 +138,10 @@ type Violation struct {
 type Bundle struct {
 	Manifest Manifest
 	Files    map[string][]byte
+	// Base, when set, is a bundle on disk this one continues: the schemas
+	// whose Versions are nil are Base's as they are, and the files missing
+	// from Files are in Base. Open sets it; Write then adds only what is new.
+	Base *Dir
 }
 
 // SchemaFile is the path of a version's canonical JSON inside a bundle.
@@ -172,117 +179,10 @@ func (s *Schema) Version(v string) (*Version, bool) {
 	return nil, false
 }
 
-// Encode returns the manifest's canonical bytes: fields in declaration order,
-// schemas sorted by id, no HTML escaping, a trailing newline.
-func (m *Manifest) Encode() ([]byte, error) {
-	if !sort.SliceIsSorted(m.Schemas, func(i, j int) bool { return m.Schemas[i].ID < m.Schemas[j].ID }) {
-		return nil, fmt.Errorf("encode manifest: schemas not sorted by id")
+// VersionCount returns how many versions the schema has, loaded or not.
+func (s *Schema) VersionCount() int {
+	if s.Versions != nil {
+		return len(s.Versions)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(m); err != nil {
-		return nil, fmt.Errorf("encode manifest: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// ComputeGeneration returns the generation of the manifest's content: the
-// digest of its encoding with Generation and Source left empty.
-func (m *Manifest) ComputeGeneration() (string, error) {
-	c := *m
-	c.Generation = ""
-	c.Source = Source{}
-	data, err := c.Encode()
-	if err != nil {
-		return "", err
-	}
-	return Digest(data), nil
-}
-
-// Seal sorts the schemas, normalizes empty lists and sets the generation.
-func (m *Manifest) Seal() error {
-	m.FormatVersion = FormatVersion
-	sort.Slice(m.Schemas, func(i, j int) bool { return m.Schemas[i].ID < m.Schemas[j].ID })
-	if m.Schemas == nil {
-		m.Schemas = []Schema{}
-	}
-	if m.Violations == nil {
-		m.Violations = []Violation{}
-	}
-	for i := range m.Schemas {
-		for j := range m.Schemas[i].Versions {
-			if m.Schemas[i].Versions[j].Changes == nil {
-				m.Schemas[i].Versions[j].Changes = []Change{}
-			}
-		}
-	}
-	gen, err := m.ComputeGeneration()
-	if err != nil {
-		return err
-	}
-	m.Generation = gen
-	return nil
-}
-
-// Verify checks that the bundle is complete and consistent: the format
-// version, every version's file against its digest, every Arrow file, no
-// file the manifest does not name, and the generation.
-func (b *Bundle) Verify() error {
-	m := &b.Manifest
-	if m.FormatVersion != FormatVersion {
-		return fmt.Errorf("%w: format_version %d, this schemareg reads %d", ErrFormat, m.FormatVersion, FormatVersion)
-	}
-	named := make(map[string]bool, len(b.Files))
-	for i, s := range m.Schemas {
-		if i > 0 && m.Schemas[i-1].ID >= s.ID {
-			return fmt.Errorf("%w: schemas not sorted by id at %q", ErrCorrupt, s.ID)
-		}
-		if len(s.Versions) == 0 {
-			return fmt.Errorf("%w: schema %q has no versions", ErrCorrupt, s.ID)
-		}
-		if _, ok := s.Version(s.Latest); !ok {
-			return fmt.Errorf("%w: schema %q: latest %q is not one of its versions", ErrCorrupt, s.ID, s.Latest)
-		}
-		for _, v := range s.Versions {
-			if err := checkFile(b.Files, SchemaFile(s.ID, v.Version), v.Digest); err != nil {
-				return err
-			}
-			named[SchemaFile(s.ID, v.Version)] = true
-			if v.Arrow != "" {
-				if err := checkFile(b.Files, ArrowFile(s.ID, v.Version), v.Arrow); err != nil {
-					return err
-				}
-				named[ArrowFile(s.ID, v.Version)] = true
-			}
-		}
-	}
-	for name := range b.Files {
-		if !named[name] {
-			return fmt.Errorf("%w: file %s is not in the manifest", ErrCorrupt, name)
-		}
-	}
-	gen, err := m.ComputeGeneration()
-	if err != nil {
-		return err
-	}
-	if gen != m.Generation {
-		return fmt.Errorf("%w: generation is %s, content digests to %s", ErrCorrupt, m.Generation, gen)
-	}
-	return nil
-}
-
-func checkFile(files map[string][]byte, name, digest string) error {
-	data, ok := files[name]
-	if !ok {
-		return fmt.Errorf("%w: missing file %s", ErrCorrupt, name)
-	}
-	if !strings.HasPrefix(digest, "sha256:") {
-		return fmt.Errorf("%w: %s: digest %q is not sha256", ErrCorrupt, name, digest)
-	}
-	if got := Digest(data); got != digest {
-		return fmt.Errorf("%w: %s digests to %s, manifest says %s", ErrCorrupt, name, got, digest)
-	}
-	return nil
+	return s.versionsCount
 }

@@ -1,268 +1,205 @@
 package bundle
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
-// MaxManifestBytes bounds the manifest Read accepts.
-const MaxManifestBytes = 512 << 20
+// Size limits of what Read accepts.
+const (
+	MaxManifestBytes = 64 << 20
+	maxVersionsBytes = 256 << 20
+	maxFileBytes     = 64 << 20
+)
 
-// Read loads the bundle in dir and verifies it. When dir is a symbolic link
-// (Write makes one), it is resolved once, so a Write that swaps the link
-// while Read runs cannot mix two bundles.
-func Read(dir string) (*Bundle, error) {
+// Dir is a bundle on disk, opened by Open without reading its version
+// lists and files; they are read on demand. It is read-only.
+type Dir struct {
+	path   string // the bundle's directory, its symbolic link resolved
+	schema string // its schemas folder, resolved too
+}
+
+// Path returns the bundle's real directory.
+func (d *Dir) Path() string { return d.path }
+
+// ReadFile reads one file of the bundle, e.g. SchemaFile(id, version).
+func (d *Dir) ReadFile(name string) ([]byte, error) {
+	if rel, ok := strings.CutPrefix(name, "schemas/"); ok && d.schema != "" {
+		return readLimited(filepath.Join(d.schema, filepath.FromSlash(rel)), maxFileBytes)
+	}
+	return readLimited(filepath.Join(d.path, filepath.FromSlash(name)), maxFileBytes)
+}
+
+// LoadVersions reads and verifies the version list of a schema of the
+// bundle and sets its Versions.
+func (d *Dir) LoadVersions(s *Schema) error {
+	if s.Versions != nil {
+		return nil
+	}
+	data, err := readLimited(filepath.Join(d.path, filepath.FromSlash(VersionsFile(s.ID))), maxVersionsBytes)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if got := Digest(data); got != s.versionsDigest {
+		return fmt.Errorf("%w: %s digests to %s, %s says %s", ErrCorrupt, VersionsFile(s.ID), got, ManifestFile, s.versionsDigest)
+	}
+	var vs []Version
+	if err := json.Unmarshal(data, &vs); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrCorrupt, VersionsFile(s.ID), err)
+	}
+	if len(vs) != s.versionsCount {
+		return fmt.Errorf("%w: %s holds %d versions, %s says %d", ErrCorrupt, VersionsFile(s.ID), len(vs), ManifestFile, s.versionsCount)
+	}
+	for _, v := range vs {
+		if !validVersionName(v.Version) {
+			return fmt.Errorf("%w: %s: invalid version %q", ErrCorrupt, VersionsFile(s.ID), v.Version)
+		}
+	}
+	s.Versions, s.versionsData = vs, data
+	return nil
+}
+
+// Open opens the bundle in dir without reading its version lists or files:
+// the manifest's schemas have nil Versions, and the bundle's Base reads the
+// rest on demand. A compile that continues from a bundle opens it so.
+func Open(dir string) (*Bundle, error) {
 	real, err := filepath.EvalSymlinks(dir)
 	if err != nil {
 		return nil, fmt.Errorf("read bundle %s: %w", dir, err)
 	}
-	mf, err := os.Open(filepath.Join(real, ManifestFile))
+	data, err := readLimited(filepath.Join(real, ManifestFile), MaxManifestBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read bundle %s: %w", dir, err)
 	}
-	defer mf.Close()
-	data, err := io.ReadAll(io.LimitReader(mf, MaxManifestBytes+1))
+	m, err := decodeManifest(data)
 	if err != nil {
 		return nil, fmt.Errorf("read bundle %s: %w", dir, err)
 	}
-	if len(data) > MaxManifestBytes {
-		return nil, fmt.Errorf("read bundle %s: %w: %s is over %d bytes", dir, ErrCorrupt, ManifestFile, MaxManifestBytes)
+	d := &Dir{path: real}
+	if schema, err := filepath.EvalSymlinks(filepath.Join(real, "schemas")); err == nil {
+		d.schema = schema
 	}
-	b := &Bundle{Files: map[string][]byte{}}
-	if err := decodeManifest(data, &b.Manifest); err != nil {
-		return nil, fmt.Errorf("read bundle %s: %w", dir, err)
+	return &Bundle{Manifest: *m, Files: map[string][]byte{}, Base: d}, nil
+}
+
+// ReadManifest reads the manifest of the bundle in dir with every version
+// list, without reading the schema files.
+func ReadManifest(dir string) (*Manifest, error) {
+	b, err := Open(dir)
+	if err != nil {
+		return nil, err
 	}
-	if b.Manifest.FormatVersion != FormatVersion {
-		return nil, fmt.Errorf("read bundle %s: %w: format_version %d, this schemareg reads %d",
-			dir, ErrFormat, b.Manifest.FormatVersion, FormatVersion)
+	for i := range b.Manifest.Schemas {
+		if err := b.Base.LoadVersions(&b.Manifest.Schemas[i]); err != nil {
+			return nil, fmt.Errorf("read bundle %s: %w", dir, err)
+		}
 	}
-	root := os.DirFS(real)
-	err = fs.WalkDir(root, "schemas", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && name == "schemas" {
-				return fs.SkipDir
+	return &b.Manifest, nil
+}
+
+// Read loads the bundle in dir, every file the manifest names, and
+// verifies it. When dir is a symbolic link (Write makes one), it is
+// resolved once, so a Write that swaps the link while Read runs cannot mix
+// two bundles; when the writes go on so long that the bundle being read is
+// removed, Read starts over with the new one.
+func Read(dir string) (*Bundle, error) {
+	for attempt := 0; ; attempt++ {
+		before, _ := filepath.EvalSymlinks(dir)
+		b, err := read(dir)
+		if err == nil || attempt == 4 || !errors.Is(err, os.ErrNotExist) {
+			return b, err
+		}
+		if after, _ := filepath.EvalSymlinks(dir); after == before {
+			return b, err
+		}
+	}
+}
+
+func read(dir string) (*Bundle, error) {
+	b, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	for i := range b.Manifest.Schemas {
+		s := &b.Manifest.Schemas[i]
+		if err := b.Base.LoadVersions(s); err != nil {
+			return nil, fmt.Errorf("read bundle %s: %w", dir, err)
+		}
+		for _, v := range s.Versions {
+			names := []string{SchemaFile(s.ID, v.Version)}
+			if v.Arrow != "" {
+				names = append(names, ArrowFile(s.ID, v.Version))
 			}
-			return err
-		}
-		if d.IsDir() {
-			if strings.Count(name, "/") > 1 {
-				return fmt.Errorf("%w: unexpected directory %s", ErrCorrupt, name)
+			for _, name := range names {
+				data, err := b.Base.ReadFile(name)
+				if err != nil {
+					return nil, fmt.Errorf("read bundle %s: %w: %w", dir, ErrCorrupt, err)
+				}
+				b.Files[name] = data
 			}
-			return nil
 		}
-		if !d.Type().IsRegular() {
-			return fmt.Errorf("%w: %s is not a regular file", ErrCorrupt, name)
-		}
-		data, err := fs.ReadFile(root, name)
-		if err != nil {
-			return err
-		}
-		b.Files[name] = data
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read bundle %s: %w", dir, err)
 	}
+	b.Base = nil
 	if err := b.Verify(); err != nil {
 		return nil, fmt.Errorf("read bundle %s: %w", dir, err)
 	}
 	return b, nil
 }
 
-// ReadManifest loads only the manifest of the bundle in dir, without
-// verifying the files.
-func ReadManifest(dir string) (*Manifest, error) {
-	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
-	if err != nil {
-		return nil, fmt.Errorf("read bundle %s: %w", dir, err)
+// decodeManifest parses bundle.json; the version lists stay unread.
+func decodeManifest(data []byte) (*Manifest, error) {
+	var d diskManifest
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, ManifestFile, err)
 	}
-	var m Manifest
-	if err := decodeManifest(data, &m); err != nil {
-		return nil, fmt.Errorf("read bundle %s: %w", dir, err)
+	if d.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("%w: format_version %d, this schemareg reads %d", ErrFormat, d.FormatVersion, FormatVersion)
 	}
-	return &m, nil
-}
-
-func decodeManifest(data []byte, m *Manifest) error {
-	if err := json.Unmarshal(data, m); err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrCorrupt, ManifestFile, err)
-	}
-	for _, s := range m.Schemas {
+	m := &Manifest{FormatVersion: d.FormatVersion, Generation: d.Generation, Source: d.Source, Violations: d.Violations}
+	m.Schemas = make([]Schema, len(d.Schemas))
+	for i, s := range d.Schemas {
 		if !ValidID(s.ID) {
-			return fmt.Errorf("%w: %s: invalid schema id %q", ErrCorrupt, ManifestFile, s.ID)
+			return nil, fmt.Errorf("%w: %s: invalid schema id %q", ErrCorrupt, ManifestFile, s.ID)
 		}
-		for _, v := range s.Versions {
-			if !validVersionName(v.Version) {
-				return fmt.Errorf("%w: %s: schema %q: invalid version %q", ErrCorrupt, ManifestFile, s.ID, v.Version)
-			}
+		if s.Versions < 1 || s.VersionsDigest == "" {
+			return nil, fmt.Errorf("%w: %s: schema %q has no versions", ErrCorrupt, ManifestFile, s.ID)
 		}
+		m.Schemas[i] = Schema{ID: s.ID, Path: s.Path, Latest: s.Latest, Deprecated: s.Deprecated, Compatibility: s.Compatibility,
+			Title: s.Title, Description: s.Description, versionsDigest: s.VersionsDigest, versionsCount: s.Versions}
 	}
-	return nil
+	if m.Violations == nil {
+		m.Violations = []Violation{}
+	}
+	return m, nil
 }
 
-// Write writes b to dir atomically. The files go to a new directory beside
-// dir, named after the generation; dir becomes a symbolic link to it, swapped
-// with one rename. Until that rename, dir keeps the previous bundle; a reader
-// never sees a partial one. The directory of the bundle before is kept for
-// readers still using it; older ones are removed.
-func Write(dir string, b *Bundle) error {
-	if err := b.Verify(); err != nil {
-		return fmt.Errorf("write bundle %s: %w", dir, err)
-	}
-	manifest, err := b.Manifest.Encode()
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("write bundle %s: %w", dir, err)
+		return nil, err
 	}
-	dir = filepath.Clean(dir)
-	parent, base := filepath.Split(dir)
-	if parent == "" {
-		parent = "."
-	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("write bundle %s: %w", dir, err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-")
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("write bundle %s: %w", dir, err)
+		return nil, err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("write bundle %s: %w", dir, err)
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
-	names := make([]string, 0, len(b.Files))
-	for name := range b.Files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	made := map[string]bool{}
-	for _, name := range names {
-		d := path.Dir(name)
-		if !made[d] {
-			if err := os.MkdirAll(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
-				return fmt.Errorf("write bundle %s: %w", dir, err)
-			}
-			made[d] = true
-		}
-		if err := writeFile(filepath.Join(tmp, filepath.FromSlash(name)), b.Files[name]); err != nil {
-			return fmt.Errorf("write bundle %s: %w", dir, err)
-		}
-	}
-	if err := writeFile(filepath.Join(tmp, ManifestFile), manifest); err != nil {
-		return fmt.Errorf("write bundle %s: %w", dir, err)
-	}
-	if err := syncDir(tmp); err != nil {
-		return fmt.Errorf("write bundle %s: %w", dir, err)
-	}
-	// The final directory carries the generation and a random suffix, so a
-	// rewrite of the same generation never touches a directory in use.
-	final := "." + base + "." + strings.TrimPrefix(b.Manifest.Generation, "sha256:")[:16] + "-" + randomSuffix()
-	if err := os.Rename(tmp, filepath.Join(parent, final)); err != nil {
-		return fmt.Errorf("write bundle %s: %w", dir, err)
-	}
-	ok = true
-	previous, _ := os.Readlink(dir)
-	if err := swapLink(dir, final); err != nil {
-		os.RemoveAll(filepath.Join(parent, final))
-		return fmt.Errorf("write bundle %s: %w", dir, err)
-	}
-	prune(parent, base, final, previous)
-	return nil
-}
-
-// swapLink points the symbolic link dir at target, replacing what dir was.
-func swapLink(dir, target string) error {
-	parent, base := filepath.Split(dir)
-	if parent == "" {
-		parent = "."
-	}
-	link := filepath.Join(parent, "."+base+".link-"+randomSuffix())
-	if err := os.Symlink(target, link); err != nil {
-		return err
-	}
-	fi, err := os.Lstat(dir)
-	switch {
-	case err == nil && fi.IsDir():
-		// A plain directory from an older layout or another tool: only a
-		// bundle may be replaced.
-		if _, err := os.Stat(filepath.Join(dir, ManifestFile)); err != nil {
-			os.Remove(link)
-			return fmt.Errorf("%s exists and is not a bundle; remove it or choose another --out", dir)
-		}
-		old := filepath.Join(parent, "."+base+".old-"+randomSuffix())
-		if err := os.Rename(dir, old); err != nil {
-			os.Remove(link)
-			return err
-		}
-		defer os.RemoveAll(old)
-	case err == nil && fi.Mode()&os.ModeSymlink == 0:
-		os.Remove(link)
-		return fmt.Errorf("%s exists and is not a bundle; remove it or choose another --out", dir)
-	}
-	if err := os.Rename(link, dir); err != nil {
-		os.Remove(link)
-		return err
-	}
-	return syncDir(parent)
-}
-
-// prune removes the bundle directories beside dir other than the current
-// and the previous one, and temporary directories left by killed writers.
-func prune(parent, base, current, previous string) {
-	entries, err := os.ReadDir(parent)
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return
+		return nil, err
 	}
-	for _, e := range entries {
-		name := e.Name()
-		if !strings.HasPrefix(name, "."+base+".") || name == current || name == filepath.Base(previous) {
-			continue
-		}
-		os.RemoveAll(filepath.Join(parent, name))
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
 	}
+	return data, nil
 }
 
-func writeFile(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
-func randomSuffix() string {
-	var b [6]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+// isNotExist reports whether err says a file does not exist.
+func isNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }

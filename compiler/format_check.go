@@ -1,0 +1,156 @@
+package compiler
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteCheck writes a check report in a format of Formats: text (color
+// when asked), json, markdown or github workflow commands.
+func WriteCheck(w io.Writer, format string, r *CheckReport, color bool) error {
+	switch format {
+	case FormatJSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	case FormatMarkdown:
+		return writeCheckMarkdown(w, r)
+	case FormatGitHub:
+		return writeCheckGitHub(w, r)
+	case FormatText, "":
+		return writeCheckText(w, r, color)
+	}
+	_, err := ParseFormat(format)
+	return err
+}
+
+// CheckHeadline is one line on a schema's verdict, e.g.
+// "ticks_v1: 1.0.0 → 1.1.0, minor bump (needs minor): ok".
+func CheckHeadline(s SchemaReport) string {
+	var b strings.Builder
+	b.WriteString(s.ID)
+	switch s.Status {
+	case StatusAdded:
+		fmt.Fprintf(&b, ": new at %s", orDash(s.NewVersion))
+	case StatusDeleted:
+		fmt.Fprintf(&b, ": deleted at %s", s.OldVersion)
+	default:
+		fmt.Fprintf(&b, ": %s → %s", orDash(s.OldVersion), orDash(s.NewVersion))
+		if s.Verdict != VerdictInvalid {
+			fmt.Fprintf(&b, ", %s bump (needs %s)", s.Bump, s.RequiredBump)
+		}
+	}
+	if s.Status == StatusRenamed {
+		fmt.Fprintf(&b, ", moved from %s", s.OldPath)
+	}
+	fmt.Fprintf(&b, ": %s", s.Verdict)
+	if !s.Compatible && s.Verdict == VerdictOK {
+		b.WriteString(" (breaking)")
+	}
+	return b.String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// CheckSummary is the last line of a report.
+func CheckSummary(r *CheckReport) string {
+	if len(r.Schemas) == 0 {
+		return "no schema changed"
+	}
+	bad := 0
+	for _, s := range r.Schemas {
+		if s.Verdict != VerdictOK {
+			bad++
+		}
+	}
+	verdict := "every bump is valid"
+	if bad > 0 {
+		verdict = fmt.Sprintf("%d %s", bad, plural(bad, "schema fails", "schemas fail"))
+	}
+	brk := "no breaking change"
+	if r.Breaking {
+		brk = "breaking changes"
+	}
+	return fmt.Sprintf("%d %s changed: %s; %s; required bump %s", len(r.Schemas), plural(len(r.Schemas), "schema", "schemas"), verdict, brk, r.RequiredBump)
+}
+
+func writeCheckText(w io.Writer, r *CheckReport, color bool) error {
+	for _, s := range r.Schemas {
+		if _, err := fmt.Fprintf(w, "%s\n  %s\n", CheckHeadline(s), s.Message); err != nil {
+			return err
+		}
+		if s.Notice != "" {
+			fmt.Fprintf(w, "  notice: %s\n", s.Notice)
+		}
+		for _, p := range s.Problems {
+			fmt.Fprintf(w, "  %s\n", p.Error())
+		}
+		if len(s.Changes) > 0 {
+			if err := WriteText(w, s.Path, s.Result(r.Policy), color); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	_, err := fmt.Fprintln(w, CheckSummary(r))
+	return err
+}
+
+func writeCheckMarkdown(w io.Writer, r *CheckReport) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s**\n\n", MarkdownCell(CheckSummary(r)))
+	for _, s := range r.Schemas {
+		fmt.Fprintf(&b, "### %s `%s`\n\n%s\n\n", markdownVerdict(s), MarkdownCode(s.ID), MarkdownCell(s.Message))
+		fmt.Fprintf(&b, "| file | version | bump | required | mode |\n|---|---|---|---|---|\n| `%s` | %s → %s | %s | %s | %s |\n\n",
+			MarkdownCode(s.Path), orDash(s.OldVersion), orDash(s.NewVersion), s.Bump, s.RequiredBump, s.Mode)
+		for _, p := range s.Problems {
+			fmt.Fprintf(&b, "- `%s`\n", MarkdownCode(p.Error()))
+		}
+		if len(s.Changes) > 0 {
+			if err := WriteMarkdownTable(&b, s.Changes); err != nil {
+				return err
+			}
+			b.WriteString("\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func markdownVerdict(s SchemaReport) string {
+	switch {
+	case s.Verdict != VerdictOK:
+		return "❌"
+	case !s.Compatible:
+		return "⚠️"
+	}
+	return "✅"
+}
+
+func writeCheckGitHub(w io.Writer, r *CheckReport) error {
+	var b strings.Builder
+	for _, s := range r.Schemas {
+		switch s.Verdict {
+		case VerdictInvalid:
+			for _, p := range s.Problems {
+				b.WriteString(GitHubAnnotation("error", p.Path, p.Line, "invalid schema", p.Message))
+				b.WriteByte('\n')
+			}
+		case VerdictInvalidBump:
+			b.WriteString(GitHubAnnotation("error", s.Path, s.Line, "version bump too small", s.Message))
+			b.WriteByte('\n')
+		}
+		if err := WriteGitHub(&b, s.Path, s.Result(r.Policy)); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

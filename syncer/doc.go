@@ -1,0 +1,69 @@
+// Package syncer publishes bundles into etcd, where the servers read them,
+// and keeps etcd recoverable: snapshots to S3 or a folder, and restores
+// from a snapshot or from a bundle. Git stays authoritative: etcd can always
+// be rebuilt from a bundle compiled from it.
+//
+// # Publishing
+//
+// Publish makes a bundle the published generation. The etcd layout and why
+// a reader never sees a mix of two bundles are described in the
+// documentation of the bundle package (internal/bundle/etcd.go). In short:
+// the immutable keys a bundle needs and etcd lacks are written first, in
+// transactions within etcd's limits (128 operations, 1.5 MiB); a version
+// whose bytes in etcd differ is refused (ErrMutated); then one transaction,
+// guarded by the generation key's mod revision, switches the generation.
+// Of two syncers racing, the loser gets ErrConflict and starts over; a
+// bundle whose versions are all published in a generation that has more is
+// older and refused (ErrOlder) unless Force is set. Publishing the
+// generation that is already published reads one key and writes nothing.
+//
+//	cli, err := etcdclient.New(etcdclient.Config{Endpoints: "http://127.0.0.1:2379"})
+//	...
+//	b, err := bundle.Read("build/bundle") // verifies every digest
+//	...
+//	s := syncer.New(cli, logger)
+//	s.Keys = bundle.Keys{Prefix: "/schemareg"}
+//	s.Trusted = true // bundle.Read verified it
+//	res, err := s.Publish(ctx, b)
+//	if err != nil {
+//		return err // ErrMutated, ErrOlder, ErrConflict, ErrFenced or an etcd error
+//	}
+//	fmt.Println(res) // published generation sha256:…: 1203 keys, …
+//
+// Transient etcd errors (leader changes, timeouts, unavailable members) are
+// retried with backoff; each call has its own timeout (CallTimeout) and a
+// Publish its deadline (Deadline).
+//
+// # Watching
+//
+// Watcher publishes each new bundle that appears at a path: the compiler
+// renames a finished bundle into place, and a bundle written in place is
+// published only once it verifies. RepoWatcher compiles a Git repository
+// when its refs move, continuing from the bundle before, and publishes.
+// RunElected runs either as the one leader among the syncers of a prefix
+// (an etcd election); the leader's Guard fences every pointer it moves, so
+// a syncer that lost the leadership cannot publish (ErrFenced).
+//
+//	err := syncer.RunElected(ctx, cli, keys, "host-1", syncer.DefaultLeaseTTL, logger,
+//		func(ctx context.Context, l *syncer.Leader) error {
+//			s := syncer.New(cli, logger)
+//			g := l.Guard()
+//			s.Guard = &g
+//			return syncer.NewWatcher("build/bundle", s, logger).Run(ctx)
+//		})
+//
+// # Snapshots and restores
+//
+// A Snapshotter streams an etcd snapshot into a SnapshotStore (S3Store,
+// FileStore; OpenStore opens s3://bucket/prefix and file:///dir), with its
+// sha256 stored beside it, checks it after the upload and prunes old ones.
+// Restore downloads a snapshot, checks its sha256 and restores an etcd data
+// directory with etcd's own restore; RestoreBundle builds one from a bundle.
+//
+//	store, err := syncer.OpenStore(ctx, "s3://backups/schemareg", syncer.StoreConfig{})
+//	snap := syncer.NewSnapshotter(cli, store, logger)
+//	snap.Keep = 30
+//	err = snap.Run(ctx, 24*time.Hour, nil) // nightly
+//	...
+//	name, err := syncer.Restore(ctx, store, "latest", syncer.RestoreOptions{DataDir: "/var/lib/etcd"}, logger)
+package syncer

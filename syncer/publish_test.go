@@ -1,0 +1,256 @@
+package syncer
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdtest"
+)
+
+func TestPublishFirst(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	b := mustBundle(t, spec{schemas: 20, versions: 3, arrow: true})
+	res := mustPublish(t, cli, b)
+	if res.NoOp || res.Previous != "" || res.Generation != b.Manifest.Generation {
+		t.Fatalf("result %+v", res)
+	}
+	// 60 versions, 60 metas, 60 Arrow schemas, 20 version lists, 20
+	// mirrors, one index shard and the generation.
+	if want := 60*3 + 20 + 20 + 1 + 1; res.Keys != want {
+		t.Errorf("wrote %d keys, want %d", res.Keys, want)
+	}
+	checkPublished(t, cli, bundle.Keys{}, b)
+}
+
+func TestPublishRepoSchemas(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	b := mustRepoBundle(t)
+	mustPublish(t, cli, b)
+	checkPublished(t, cli, bundle.Keys{}, b)
+	ticks, ok := b.Manifest.Schema("ticks_v1")
+	if !ok || ticks.Versions[0].Arrow == "" {
+		t.Fatalf("ticks_v1 missing from the bundle or without an Arrow schema")
+	}
+	resp, err := cli.Get(t.Context(), bundle.Keys{}.Schema("ticks_v1", ticks.Latest))
+	if err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("ticks_v1 not published: %v", err)
+	}
+}
+
+func TestPublishNewVersions(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	a := mustBundle(t, spec{schemas: 10, versions: 2})
+	b := mustBundle(t, spec{schemas: 12, versions: 2, extra: map[string]int{"s0003": 1}})
+	mustPublish(t, cli, a)
+	res := mustPublish(t, cli, b)
+	if res.Previous != a.Manifest.Generation || res.NoOp {
+		t.Fatalf("result %+v", res)
+	}
+	// s0003: a version, its meta, its list, its mirror; s0010 and s0011:
+	// two versions, two metas, a list, a mirror each; the index; the generation.
+	if want := 4 + 2*6 + 1 + 1; res.Keys != want {
+		t.Errorf("wrote %d keys, want %d: %v", res.Keys, want, res.Writes)
+	}
+	checkPublished(t, cli, bundle.Keys{}, b)
+	if x, _, _ := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{}); x.Schemas[3].Latest != "1.2.0" {
+		t.Errorf("s0003 latest %s, want 1.2.0", x.Schemas[3].Latest)
+	}
+}
+
+func TestPublishIdempotent(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	b := mustBundle(t, spec{schemas: 10, versions: 3, arrow: true})
+	mustPublish(t, cli, b)
+	before := revision(t, cli)
+	res := mustPublish(t, cli, b)
+	if !res.NoOp || res.Keys != 0 {
+		t.Fatalf("second publish wrote: %+v", res)
+	}
+	if after := revision(t, cli); after != before {
+		t.Fatalf("revision moved from %d to %d", before, after)
+	}
+	if !strings.Contains(res.String(), "nothing written") {
+		t.Errorf("summary %q", res)
+	}
+}
+
+func TestPublishMutatedVersionRefused(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	mustPublish(t, cli, mustBundle(t, spec{schemas: 5, versions: 2}))
+	before := revision(t, cli)
+	bad := mustBundle(t, spec{schemas: 5, versions: 3, salt: map[string]string{"s0002": "edited"}})
+	_, err := New(cli, testLogger(t)).Publish(t.Context(), bad)
+	if !errors.Is(err, ErrMutated) || !strings.Contains(err.Error(), "s0002 version 1.0.0") {
+		t.Fatalf("got %v, want ErrMutated naming s0002 1.0.0", err)
+	}
+	if after := revision(t, cli); after != before {
+		t.Fatalf("revision moved from %d to %d: something was written", before, after)
+	}
+}
+
+func TestPublishOlderRefused(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	old := mustBundle(t, spec{schemas: 5, versions: 2})
+	cur := mustBundle(t, spec{schemas: 5, versions: 3})
+	mustPublish(t, cli, cur)
+	before := revision(t, cli)
+	_, err := New(cli, testLogger(t)).Publish(t.Context(), old)
+	if !errors.Is(err, ErrOlder) {
+		t.Fatalf("got %v, want ErrOlder", err)
+	}
+	if after := revision(t, cli); after != before {
+		t.Fatalf("revision moved from %d to %d", before, after)
+	}
+	t.Run("Force", func(t *testing.T) {
+		s := New(cli, testLogger(t))
+		s.Force = true
+		if _, err := s.Publish(t.Context(), old); err != nil {
+			t.Fatal(err)
+		}
+		x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+		if err != nil || x.Current.Generation != old.Manifest.Generation {
+			t.Fatalf("after --force: %v %v", x, err)
+		}
+		// Nothing published is ever deleted.
+		resp, err := cli.Get(t.Context(), bundle.Keys{}.Schema("s0000", "1.2.0"))
+		if err != nil || len(resp.Kvs) != 1 {
+			t.Fatalf("1.2.0 gone after publishing an older bundle: %v", err)
+		}
+	})
+	t.Run("NewSchemaIsNotOlder", func(t *testing.T) {
+		other := mustBundle(t, spec{schemas: 1, versions: 1, first: 100})
+		if _, err := New(cli, testLogger(t)).Publish(t.Context(), other); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestPublishBadInputWritesNothing(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	mustPublish(t, cli, mustBundle(t, spec{schemas: 2, versions: 1}))
+	tests := []struct {
+		name  string
+		spoil func(b *bundle.Bundle)
+		want  error
+	}{
+		{"DigestMismatch", func(b *bundle.Bundle) { b.Files[bundle.SchemaFile("s0001", "1.1.0")] = []byte(`{}`) }, bundle.ErrCorrupt},
+		{"MissingFile", func(b *bundle.Bundle) { delete(b.Files, bundle.SchemaFile("s0001", "1.1.0")) }, bundle.ErrCorrupt},
+		{"FormatVersion", func(b *bundle.Bundle) { b.Manifest.FormatVersion = 99 }, bundle.ErrFormat},
+		{"Generation", func(b *bundle.Bundle) { b.Manifest.Generation = bundle.Digest([]byte("x")) }, bundle.ErrCorrupt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := mustBundle(t, spec{schemas: 2, versions: 2})
+			tt.spoil(b)
+			before := revision(t, cli)
+			if _, err := New(cli, testLogger(t)).Publish(t.Context(), b); !errors.Is(err, tt.want) {
+				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+			if after := revision(t, cli); after != before {
+				t.Fatalf("revision moved from %d to %d", before, after)
+			}
+		})
+	}
+}
+
+func TestPublishDryRun(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	mustPublish(t, cli, mustBundle(t, spec{schemas: 3, versions: 1}))
+	before := revision(t, cli)
+	s := New(cli, testLogger(t))
+	s.DryRun = true
+	res, err := s.Publish(t.Context(), mustBundle(t, spec{schemas: 3, versions: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := revision(t, cli); after != before {
+		t.Fatalf("dry run moved the revision from %d to %d", before, after)
+	}
+	// Three versions, metas, lists and mirrors, the index, the generation.
+	if want := 3*4 + 2; !res.DryRun || res.Keys != want || len(res.Writes) != want {
+		t.Fatalf("dry run listed %d keys, want %d: %+v", res.Keys, want, res)
+	}
+	if w, want := res.Writes[0], (bundle.Keys{}).Schema("s0000", "1.1.0"); w.Key != want || w.Kind != "schema" || w.Size == 0 {
+		t.Errorf("first write %+v", w)
+	}
+}
+
+func TestPublishPrunesOldGenerations(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	keys := bundle.Keys{Prefix: "/pruned"}
+	var last *bundle.Bundle
+	for v := 1; v <= 5; v++ {
+		last = mustBundle(t, spec{schemas: 3, versions: v})
+		s := New(cli, testLogger(t))
+		s.Keys, s.KeepGenerations = keys, 3
+		if _, err := s.Publish(t.Context(), last); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := cli.Get(t.Context(), keys.IndexRoot(), clientv3.WithPrefix(), clientv3.WithKeysOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gens := map[string]bool{}
+	for _, kv := range resp.Kvs {
+		gens[strings.Split(strings.TrimPrefix(string(kv.Key), keys.IndexRoot()), "/")[0]] = true
+	}
+	if len(gens) != 3 || !gens[bundle.Ref(last.Manifest.Generation)] {
+		t.Fatalf("index keys of %d generations kept, want 3 with the current: %v", len(gens), gens)
+	}
+	checkPublished(t, cli, keys, last)
+	// Every version ever published is still there.
+	if resp, _ := cli.Get(t.Context(), keys.Schema("s0000", "1.0.0")); len(resp.Kvs) != 1 {
+		t.Fatal("a published version was deleted")
+	}
+}
+
+// TestPublishOpenedBundle publishes bundles that continue one on disk, as
+// an incremental compile returns them: version lists and files not loaded
+// are read from the bundle they continue.
+func TestPublishOpenedBundle(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	dir := filepath.Join(t.TempDir(), "bundle")
+	a := mustBundle(t, spec{schemas: 4, versions: 2, arrow: true})
+	if err := bundle.Write(dir, a); err != nil {
+		t.Fatal(err)
+	}
+	opened, err := bundle.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustPublish(t, cli, opened)
+	checkPublished(t, cli, bundle.Keys{}, a)
+
+	// One more version of s0002, the rest as on disk.
+	next, err := bundle.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &next.Manifest.Schemas[2]
+	if err := next.Base.LoadVersions(s); err != nil {
+		t.Fatal(err)
+	}
+	data := []byte(`{"id":"s0002","type":"object","version":"1.2.0"}`)
+	v := s.Versions[len(s.Versions)-1]
+	v.Version, v.Digest, v.Size, v.Arrow, v.Changes = "1.2.0", bundle.Digest(data), len(data), "", nil
+	s.Versions, s.Latest = append(s.Versions, v), "1.2.0"
+	next.Files[bundle.SchemaFile("s0002", "1.2.0")] = data
+	if err := next.Manifest.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	res := mustPublish(t, cli, next)
+	// The version, its meta, the list, the mirror, the index, the generation.
+	if res.Keys != 6 {
+		t.Errorf("wrote %d keys, want 6: %v", res.Keys, res.Writes)
+	}
+	x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+	if err != nil || x.Schemas[2].Latest != "1.2.0" || x.Schemas[2].Count != 3 {
+		t.Fatalf("after the incremental bundle: %+v, %v", x, err)
+	}
+}

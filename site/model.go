@@ -1,0 +1,180 @@
+package site
+
+import (
+	"strconv"
+
+	"github.com/schemareg/schemareg/internal/bundle"
+)
+
+// schemaView is a schema as its pages show it.
+type schemaView struct {
+	ID, Title, Description string
+	Compatibility          string
+	Deprecated             bool
+	Versions               []*versionView // publication order
+	Newest                 []*versionView // newest first
+	Latest                 *versionView
+	// Breaking is set when the latest version made a major bump.
+	Breaking bool
+}
+
+// versionView is a version as its pages show it. It holds only what cannot
+// change once the version is published.
+type versionView struct {
+	Schema *schemaView
+	V      *bundle.Version
+	Prev   *versionView
+	// Title, Description and Compatibility are the document's own.
+	Title, Description, Compatibility string
+	Verdict                           verdict
+	Changes                           []changeView
+	// ChangeList is the table of Changes on the version's and the
+	// changelog's pages.
+	ChangeList changeList
+	Breaking   int // changes that break the mode
+	// Date is the day it was published; ShortCommit abbreviates its commit.
+	Date, ShortCommit string
+	// BumpNote says which bump the changes required, when it differs.
+	BumpNote string
+	IsLatest bool
+	HasArrow bool
+	// Paths from the site root.
+	Path, DiffPath, JSONPath, ArrowPath string
+}
+
+// verdict is the judgement on a version's bump, as a badge.
+type verdict struct {
+	Label, Class string
+}
+
+// changeView is a change with the badge of its effect.
+type changeView struct {
+	bundle.Change
+	Effect, Class string
+	Anchor        string
+}
+
+// bumpRank orders bumps from none to major.
+func bumpRank(b string) int {
+	switch b {
+	case "patch":
+		return 1
+	case "minor":
+		return 2
+	case "major":
+		return 3
+	}
+	return 0
+}
+
+// verdictOf judges a version: the first one, a bump smaller than its
+// changes require, a breaking version or a compatible one.
+func verdictOf(v *bundle.Version, first bool) verdict {
+	switch {
+	case first:
+		return verdict{"first version", "info"}
+	case bumpRank(v.Bump) < bumpRank(v.RequiredBump):
+		return verdict{"bump too small: the changes require " + v.RequiredBump, "bad"}
+	case !v.Compatible:
+		return verdict{"breaking", "breaking"}
+	}
+	return verdict{"compatible", "ok"}
+}
+
+// changeViews labels each change with its effect.
+func changeViews(changes []bundle.Change) ([]changeView, int) {
+	out := make([]changeView, 0, len(changes))
+	breaking := 0
+	for i, c := range changes {
+		cv := changeView{Change: c, Anchor: "change-" + strconv.Itoa(i+1)}
+		switch {
+		case c.Breaking:
+			cv.Effect, cv.Class = "breaking", "breaking"
+			breaking++
+		case c.Annotation:
+			cv.Effect, cv.Class = "annotation only", "info"
+		case c.Backward && c.Forward:
+			cv.Effect, cv.Class = "compatible", "ok"
+		case c.Backward:
+			cv.Effect, cv.Class = "backward compatible", "ok"
+		case c.Forward:
+			cv.Effect, cv.Class = "forward compatible", "ok"
+		default:
+			cv.Effect, cv.Class = "incompatible, allowed by the mode", "warn"
+		}
+		out = append(out, cv)
+	}
+	return out, breaking
+}
+
+// newSchemaView builds the views of a schema and its versions.
+func newSchemaView(s *bundle.Schema, files map[string][]byte) *schemaView {
+	sv := &schemaView{
+		ID:            s.ID,
+		Title:         s.Title,
+		Description:   s.Description,
+		Compatibility: s.Compatibility,
+		Deprecated:    s.Deprecated,
+	}
+	var prev *versionView
+	for i := range s.Versions {
+		v := &s.Versions[i]
+		vv := &versionView{
+			Schema:   sv,
+			V:        v,
+			Prev:     prev,
+			Verdict:  verdictOf(v, i == 0),
+			Path:     s.ID + "/" + v.Version + "/index.html",
+			JSONPath: s.ID + "/" + v.Version + ".json",
+		}
+		vv.Changes, vv.Breaking = changeViews(v.Changes)
+		vv.Date, vv.ShortCommit = date(v.Time), short(v.Commit)
+		if prev != nil {
+			vv.DiffPath = diffPath(s.ID, prev.V.Version, v.Version)
+			vv.ChangeList = newChangeList("Changes from "+prev.V.Version+" to "+v.Version, vv.Changes, false)
+			if v.RequiredBump != v.Bump {
+				vv.BumpNote = "the changes require " + v.RequiredBump
+			}
+		}
+		if _, ok := files[bundle.ArrowFile(s.ID, v.Version)]; ok && v.Arrow != "" {
+			vv.HasArrow = true
+			vv.ArrowPath = s.ID + "/" + v.Version + ".arrow"
+		}
+		if v.Version == s.Latest {
+			sv.Latest = vv
+			vv.IsLatest = true
+		}
+		sv.Versions = append(sv.Versions, vv)
+		prev = vv
+	}
+	for i := len(sv.Versions) - 1; i >= 0; i-- {
+		sv.Newest = append(sv.Newest, sv.Versions[i])
+	}
+	if sv.Latest == nil && len(sv.Versions) > 0 {
+		sv.Latest = sv.Versions[len(sv.Versions)-1]
+		sv.Latest.IsLatest = true
+	}
+	sv.Breaking = sv.Latest != nil && sv.Latest.V.Bump == "major"
+	return sv
+}
+
+// diffPath is the page of the diff between two versions, from the site root.
+func diffPath(id, from, to string) string {
+	return id + "/diff/" + from + ".." + to + "/index.html"
+}
+
+// date returns the day of an RFC 3339 time, or the time as it is.
+func date(t string) string {
+	if len(t) >= 10 && t[4] == '-' && t[7] == '-' {
+		return t[:10]
+	}
+	return t
+}
+
+// short abbreviates a commit hash.
+func short(commit string) string {
+	if len(commit) > 12 {
+		return commit[:12]
+	}
+	return commit
+}

@@ -15,6 +15,10 @@ import (
 // testBundle makes a sealed bundle of n schemas with v versions each.
 func testBundle(t *testing.T, n, v int) *Bundle {
 	t.Helper()
+	return testBundleTB(t, n, v)
+}
+
+func testBundleTB(t testing.TB, n, v int) *Bundle {
 	b := &Bundle{Files: map[string][]byte{}}
 	for i := range n {
 		id := fmt.Sprintf("s%03d_v1", i)

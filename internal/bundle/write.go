@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Write writes b to dir atomically and returns once it is durable.
@@ -43,11 +44,14 @@ func write(dir string, b *Bundle) error {
 	if err := checkReplaceable(dir); err != nil {
 		return err
 	}
-	store, err := chooseStore(parent, base, b)
+	store, fresh, err := chooseStore(parent, base, b)
 	if err != nil {
 		return err
 	}
-	if err := fillStore(store, b.Files); err != nil {
+	if err := fillStore(store, b.Files, fresh); err != nil {
+		if fresh {
+			os.RemoveAll(store)
+		}
 		return err
 	}
 	gen, err := writeGeneration(parent, base, store, b)
@@ -88,51 +92,87 @@ func checkReplaceable(dir string) error {
 // chooseStore returns the store of schema files to write to: the store of
 // the bundle b continues, or a new one. A store only ever grows, so a full
 // write starts a new one: its files are then exactly the bundle's.
-func chooseStore(parent, base string, b *Bundle) (string, error) {
+func chooseStore(parent, base string, b *Bundle) (store string, fresh bool, err error) {
 	if b.Base != nil {
 		if target := b.Base.schema; target != "" && filepath.Dir(target) == filepath.Dir(b.Base.path) {
-			return target, nil
+			return target, false, nil
 		}
-		return "", fmt.Errorf("the bundle it continues, %s, has no store of schema files beside it; compile without it", b.Base.path)
+		return "", false, fmt.Errorf("the bundle it continues, %s, has no store of schema files beside it; compile without it", b.Base.path)
 	}
-	return os.MkdirTemp(parent, "."+base+".store-")
+	store, err = os.MkdirTemp(parent, "."+base+".store-")
+	return store, true, err
 }
 
-// fillStore adds files to a store; a file already there must have the same
-// bytes, since published versions never change.
-func fillStore(store string, files map[string][]byte) error {
+// storeWriters is how many files fillStore writes at once: file systems
+// answer many small writes faster in parallel.
+const storeWriters = 8
+
+// fillStore adds files to a store. A new store is private until a bundle
+// links it, so its files are written in place; in a shared one each file
+// is written under a temporary name and renamed, and a file already there
+// must have the same bytes, since published versions never change.
+func fillStore(store string, files map[string][]byte, fresh bool) error {
 	if err := os.Chmod(store, 0o755); err != nil {
 		return err
 	}
 	names := make([]string, 0, len(files))
+	dirs := map[string]bool{}
 	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	made := map[string]bool{}
-	for _, name := range names {
 		rel, ok := strings.CutPrefix(name, "schemas/")
 		if !ok {
 			return fmt.Errorf("file %s is not below schemas/", name)
 		}
-		p := filepath.Join(store, filepath.FromSlash(rel))
-		if old, err := os.ReadFile(p); err == nil {
-			if !bytes.Equal(old, files[name]) {
-				return fmt.Errorf("%s in %s holds other bytes than the bundle's; published versions never change: remove the bundle's folder and compile again", name, store)
-			}
-			continue
-		}
-		if d := filepath.Dir(p); !made[d] {
-			if err := os.MkdirAll(d, 0o755); err != nil {
-				return err
-			}
-			made[d] = true
-		}
-		if err := writeAtomic(p, files[name]); err != nil {
+		names = append(names, name)
+		dirs[filepath.Dir(filepath.Join(store, filepath.FromSlash(rel)))] = true
+	}
+	sort.Strings(names)
+	for d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
 	}
-	return nil
+	work := make(chan string)
+	errs := make(chan error, storeWriters)
+	var wg sync.WaitGroup
+	for range storeWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for name := range work {
+				if err := storeFile(store, name, files[name], fresh); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for _, name := range names {
+		work <- name
+	}
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
+}
+
+func storeFile(store, name string, data []byte, fresh bool) error {
+	p := filepath.Join(store, filepath.FromSlash(strings.TrimPrefix(name, "schemas/")))
+	if fresh {
+		return os.WriteFile(p, data, 0o644)
+	}
+	if old, err := os.ReadFile(p); err == nil {
+		if !bytes.Equal(old, data) {
+			return fmt.Errorf("%s in %s holds other bytes than the bundle's; published versions never change: remove the bundle's folder and compile again", name, store)
+		}
+		return nil
+	}
+	return writeAtomic(p, data)
 }
 
 // writeGeneration writes the manifest and version lists into a new

@@ -1,11 +1,110 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
 
+	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdclient"
+	"github.com/schemareg/schemareg/server"
+)
+
+// runServe serves the REST API from etcd until ctx ends (SIGTERM), then
+// shuts down gracefully.
 func runServe(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("serve", "serve [flags]", e)
+	var etcd etcdclient.Config
+	etcd.RegisterFlags(fs)
+	var o server.Options
+	addr := fs.String("addr", ":8000", "the `address` to listen on")
+	prefix := fs.String("prefix", bundle.DefaultPrefix, "the registry's etcd key prefix")
+	fs.DurationVar(&o.MaxAge, "max-age", server.DefaultMaxAge, "Cache-Control max-age of latest versions and lists")
+	fs.DurationVar(&o.CacheTTL, "cache-ttl", server.DefaultCacheTTL, "how long a cached answer is trusted without asking etcd")
+	fs.Int64Var(&o.CacheBytes, "cache-bytes", server.DefaultCacheBytes, "the cache's bound in bytes")
+	fs.DurationVar(&o.CallTimeout, "call-timeout", server.DefaultCallTimeout, "the deadline of each etcd call")
+	fs.Int64Var(&o.MaxBody, "max-body", server.DefaultMaxBody, "the largest request body, and NDJSON line, in bytes")
+	fs.Int64Var(&o.MaxBatch, "max-batch", server.DefaultMaxBatch, "the largest NDJSON batch in bytes")
+	fs.Float64Var(&o.RateLimit, "rate-limit", 0, "requests per second per client address, 0 for no limit")
+	fs.IntVar(&o.RateBurst, "rate-burst", 0, "the rate limit's burst (default: the rate)")
+	policy := fs.String("policy", "", "compatibility policy of verdicts: LENIENT (default) or STRICT")
+	tlsCert := fs.String("tls-cert", "", "PEM `file` of the server certificate: serve HTTPS")
+	tlsKey := fs.String("tls-key", "", "PEM `file` of the server certificate's key")
+	tlsClientCA := fs.String("tls-client-ca", "", "PEM `file` of the CA whose client certificates are required (mutual TLS)")
+	var git server.GitTarget
+	fs.StringVar(&git.Repo, "git-repo", "", "commit new versions (POST /schema/{id}) to this repository `folder`; without it, POST answers 403")
+	fs.StringVar(&git.Branch, "git-branch", "main", "the branch to commit to")
+	fs.StringVar(&git.Dir, "git-dir", "schemas", "the schemas folder inside the repository, for new schemas")
+	fs.StringVar(&git.Author, "git-author", "", `author of the commits, "Name <email>"`)
+	var hs http.Server
+	fs.DurationVar(&hs.ReadHeaderTimeout, "read-header-timeout", 5e9, "the deadline to read a request's header")
+	fs.DurationVar(&hs.ReadTimeout, "read-timeout", 30e9, "the deadline to read a whole request (NDJSON batches extend it while they move)")
+	fs.DurationVar(&hs.WriteTimeout, "write-timeout", 60e9, "the deadline to write a response (NDJSON batches extend it while they move)")
+	fs.DurationVar(&hs.IdleTimeout, "idle-timeout", 120e9, "how long an idle keep-alive connection stays open")
+	grace := fs.Duration("shutdown-grace", server.DefaultShutdownGrace, "how long a shutdown waits for requests in flight")
+	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
-	return notImplemented("serve")
+	switch {
+	case fs.NArg() > 0:
+		return usageErrorf("serve takes no arguments, got %q", fs.Args())
+	case !strings.HasPrefix(*prefix, "/"):
+		return usageErrorf("serve: --prefix %q must start with /", *prefix)
+	case (*tlsCert == "") != (*tlsKey == ""):
+		return usageErrorf("serve: --tls-cert and --tls-key go together")
+	case *tlsClientCA != "" && *tlsCert == "":
+		return usageErrorf("serve: --tls-client-ca needs --tls-cert and --tls-key")
+	}
+	var err error
+	if o.Policy, err = compiler.ParsePolicy(*policy); err != nil {
+		return usageErrorf("serve: --policy: %v", err)
+	}
+	// One record per request: buffered, so requests do not queue on stderr.
+	logOut := server.NewLogBuffer(e.stderr, 0)
+	defer logOut.Close()
+	logger, err := newCommandLogger(logOut, *logFormat)
+	if err != nil {
+		return err
+	}
+	if *tlsCert != "" {
+		if hs.TLSConfig, err = server.TLSConfig(*tlsCert, *tlsKey, *tlsClientCA); err != nil {
+			return usageErrorf("serve: %v", err)
+		}
+	}
+	cc, err := etcd.ClientConfig()
+	if err != nil {
+		return usageErrorf("serve: %v", err)
+	}
+	o.Keys = bundle.Keys{Prefix: *prefix}
+	if git.Repo != "" {
+		o.Git = &git
+	}
+
+	// The client connects in the background: the server starts, answers
+	// /health and says on /ready that it is not ready while etcd is down.
+	cli := server.DialEtcd(cc, logger)
+	defer cli.Close()
+	srv := server.New(cli, logger, o)
+	hs.Addr, hs.Handler = *addr, srv.Handler()
+	hs.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	runDone := make(chan struct{})
+	go func() {
+		defer close(runDone)
+		srv.Run(ctx)
+	}()
+	logger.Info("starting", "etcd", etcd.String(), "prefix", *prefix, "git", git.Repo != "")
+	err = server.ListenAndServe(ctx, &hs, logger, *grace)
+	cancel()
+	<-runDone
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
 }

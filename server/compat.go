@@ -1,0 +1,128 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/bundle"
+)
+
+// Compat is the body of GET /compat/{id}/{from}/{to}: the compatibility
+// engine's verdict on going from one version to the other.
+type Compat struct {
+	ID   string `json:"id"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	compiler.DiffResult
+}
+
+// handleCompat answers GET /compat/{id}/{from}/{to}: the verdict and the
+// changes between two versions (either may be "latest"), under the
+// schema's compatibility mode or ?mode=, and the server's policy or
+// ?policy=.
+func (s *Server) handleCompat(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	from, err := checkVersion(r.PathValue("from"), true)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	to, err := checkVersion(r.PathValue("to"), true)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	mode, err := compiler.ParseMode(q.Get("mode"))
+	if err != nil {
+		s.writeError(w, r, errorf(ErrBadRequest, "invalid mode: %v", err))
+		return
+	}
+	if q.Get("mode") == "" {
+		mode = ""
+	}
+	policy := s.opts.Policy
+	if p := q.Get("policy"); p != "" {
+		if policy, err = compiler.ParsePolicy(p); err != nil {
+			s.writeError(w, r, errorf(ErrBadRequest, "invalid policy: %v", err))
+			return
+		}
+	}
+	ctx := r.Context()
+	g, err := s.current(ctx)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e, err := g.entry(id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if mode == "" && e.Compatibility != "" {
+		if mode, err = compiler.ParseMode(e.Compatibility); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	_, old, err := s.version(ctx, g, id, from)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	_, cur, err := s.version(ctx, g, id, to)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rp, err := s.compat(ctx, g, id, old, cur, compiler.DiffOptions{Mode: mode, Policy: policy})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.serveRep(w, r, rp, s.hdr.short)
+}
+
+// compat returns the verdict between two versions, cached per generation:
+// $refs to other schemas resolve to their latest versions in it.
+func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur *bundle.VersionInfo, opts compiler.DiffOptions) (*rep, error) {
+	key := ckey{kind: kindCompat, a: g.cur.Generation, b: id + " " + old.Digest + " " + cur.Digest + " " + string(opts.Mode) + " " + string(opts.Policy)}
+	v, err := s.cache.load(ctx, key, func(ctx context.Context) (any, int64, error) {
+		od, err := s.document(ctx, id, old)
+		if err != nil {
+			return nil, 0, err
+		}
+		nd, err := s.document(ctx, id, cur)
+		if err != nil {
+			return nil, 0, err
+		}
+		deps, _, err := s.deps(ctx, g, od, nd)
+		if err != nil {
+			return nil, 0, err
+		}
+		opts.Resolve = newRegistry(deps, nd).Resolve
+		res := compiler.Diff(od.doc, nd.doc, opts)
+		if res.Changes == nil {
+			res.Changes = []compiler.Change{}
+		}
+		// The documents are canonical bytes on one line: a line number
+		// would point nowhere in the files the versions were committed as.
+		for i := range res.Changes {
+			res.Changes[i].Line = 0
+		}
+		rp, err := jsonRep(Compat{ID: id, From: old.Version, To: cur.Version, DiffResult: res})
+		if err != nil {
+			return nil, 0, err
+		}
+		return rp, rp.size(), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*rep), nil
+}

@@ -1,0 +1,134 @@
+package server
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/bundle"
+)
+
+// document is a parsed version, cached by digest, with the registry ids
+// its $refs name outside itself.
+type document struct {
+	doc  *compiler.Document
+	refs []string
+}
+
+// document returns the parsed document of a version.
+func (s *Server) document(ctx context.Context, id string, info *bundle.VersionInfo) (*document, error) {
+	v, err := s.cache.load(ctx, ckey{kind: kindDoc, a: info.Digest}, func(ctx context.Context) (any, int64, error) {
+		rp, err := s.schemaRep(ctx, id, info)
+		if err != nil {
+			return nil, 0, err
+		}
+		d, err := parseDocument(id, rp.body)
+		if err != nil {
+			return nil, 0, err
+		}
+		return d, int64(len(rp.body))*8 + 1024, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*document), nil
+}
+
+// parseDocument parses a document of the registry. Published bytes always
+// parse; a document from a client may not, and the error says where.
+func parseDocument(id string, data []byte) (*document, error) {
+	d, err := compiler.ParseDocument(id+".json", data)
+	if err != nil {
+		return nil, &Error{Kind: ErrInvalid, Message: err.Error()}
+	}
+	return &document{doc: d, refs: externalRefs(d.Root, d.ID)}, nil
+}
+
+// externalRefs returns, sorted, the registry ids the $refs of a document
+// name ("quotes_v1#/definitions/price" names quotes_v1), self excluded.
+func externalRefs(root any, self string) []string {
+	set := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				if ref, ok := c.(string); ok && k == "$ref" {
+					base, _, _ := strings.Cut(ref, "#")
+					base = strings.TrimSuffix(base, ".json")
+					if base != self && bundle.ValidID(base) {
+						set[base] = true
+					}
+					continue
+				}
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	refs := make([]string, 0, len(set))
+	for id := range set {
+		refs = append(refs, id)
+	}
+	sort.Strings(refs)
+	return refs
+}
+
+// deps returns the latest version, in g, of every schema the $refs of docs
+// reach, transitively, and a signature of them ("id@digest ..."): a
+// validator compiled against them stays right while the signature does. A
+// $ref to a schema g lacks is left out; compiling then says what is missing.
+func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]*document, string, error) {
+	self := map[string]bool{}
+	var queue []string
+	for _, d := range docs {
+		self[d.doc.ID] = true
+		queue = append(queue, d.refs...)
+	}
+	seen := map[string]bool{}
+	var deps []*document
+	var sig []string
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if seen[id] || self[id] {
+			continue
+		}
+		seen[id] = true
+		e, ok := g.byID[id]
+		if !ok {
+			continue
+		}
+		_, info, err := s.version(ctx, g, id, e.Latest)
+		if err != nil {
+			return nil, "", err
+		}
+		d, err := s.document(ctx, id, info)
+		if err != nil {
+			return nil, "", err
+		}
+		deps = append(deps, d)
+		sig = append(sig, id+"@"+info.Digest)
+		queue = append(queue, d.refs...)
+	}
+	sort.Strings(sig)
+	return deps, strings.Join(sig, " "), nil
+}
+
+// newRegistry returns a registry of deps, then docs: a document replaces a
+// dependency of the same id.
+func newRegistry(deps []*document, docs ...*document) *compiler.Registry {
+	reg := compiler.NewRegistry()
+	for _, d := range deps {
+		reg.Add(d.doc)
+	}
+	for _, d := range docs {
+		reg.Add(d.doc)
+	}
+	return reg
+}

@@ -1,0 +1,166 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/schemareg/schemareg/internal/bundle"
+)
+
+// The JSON shapes of the lists are those of the static mirror the site
+// writes (site.SchemaList, site.VersionList): a CDN serving the mirror and
+// this server answer the same bytes.
+
+// SchemaList is the body of GET /schemas. Next, only in a page, is the id to
+// pass as ?after= for the next page; it is absent on the last one.
+type SchemaList struct {
+	Schemas []SchemaEntry `json:"schemas"`
+	Next    string        `json:"next,omitempty"`
+}
+
+// SchemaEntry is one schema in a SchemaList.
+type SchemaEntry struct {
+	ID     string `json:"id"`
+	Latest string `json:"latest"`
+	// Digest is the latest version's digest.
+	Digest        string `json:"digest"`
+	Title         string `json:"title"`
+	Description   string `json:"description"`
+	Deprecated    bool   `json:"deprecated"`
+	Compatibility string `json:"compatibility"`
+}
+
+// VersionList is the body of GET /schema/{id}/versions: every version,
+// oldest first.
+type VersionList struct {
+	ID       string         `json:"id"`
+	Versions []VersionEntry `json:"versions"`
+}
+
+// VersionEntry is one version in a VersionList.
+type VersionEntry struct {
+	Version string `json:"version"`
+	Digest  string `json:"digest"`
+	Commit  string `json:"commit"`
+	Time    string `json:"time"`
+	Bump    string `json:"bump"`
+}
+
+// MaxPage is the largest ?limit= of GET /schemas.
+const MaxPage = 1000
+
+// versions is a schema's VersionList as the server keeps it, with the
+// body of GET /schema/{id}/versions encoded.
+type versions struct {
+	list      *bundle.VersionList
+	byVersion map[string]*bundle.VersionInfo
+	rep       *rep
+}
+
+func newVersions(e *bundle.Entry, vl *bundle.VersionList) (*versions, error) {
+	if vl.ID != e.ID {
+		return nil, fmt.Errorf("version list of %q: %w: it names %q", e.ID, bundle.ErrCorrupt, vl.ID)
+	}
+	vs := &versions{list: vl, byVersion: make(map[string]*bundle.VersionInfo, len(vl.Versions))}
+	body := VersionList{ID: vl.ID, Versions: make([]VersionEntry, 0, len(vl.Versions))}
+	for i := range vl.Versions {
+		v := &vl.Versions[i]
+		vs.byVersion[v.Version] = v
+		body.Versions = append(body.Versions, VersionEntry{Version: v.Version, Digest: v.Digest, Commit: v.Commit, Time: v.Time, Bump: v.Bump})
+	}
+	if _, ok := vs.byVersion[e.Latest]; !ok {
+		return nil, fmt.Errorf("version list of %q: %w: latest %s is not in it", e.ID, bundle.ErrCorrupt, e.Latest)
+	}
+	var err error
+	if vs.rep, err = jsonRep(body); err != nil {
+		return nil, err
+	}
+	return vs, nil
+}
+
+func (vs *versions) size() int64 {
+	return vs.rep.size() + int64(len(vs.list.Versions))*512 + int64(len(vs.list.Description))
+}
+
+// schemaList is a generation's SchemaList, whole.
+type schemaList struct {
+	entries []SchemaEntry
+	rep     *rep
+}
+
+// schemaList returns the generation's list of schemas, reading the version
+// lists the cache lacks in batches.
+func (s *Server) schemaList(ctx context.Context, g *generation) (*schemaList, error) {
+	v, err := s.cache.load(ctx, ckey{kind: kindPage, a: g.cur.Generation}, func(ctx context.Context) (any, int64, error) {
+		var missing []*bundle.Entry
+		for i := range g.schemas {
+			e := &g.schemas[i]
+			if _, fresh, _ := s.cache.get(ckey{kind: kindVersions, a: e.ID, b: e.Versions}); !fresh {
+				missing = append(missing, e)
+			}
+		}
+		if len(missing) > 0 {
+			lists, err := s.loadVersionLists(ctx, missing)
+			if err != nil {
+				return nil, 0, err
+			}
+			for i, e := range missing {
+				vs, err := newVersions(e, lists[i])
+				if err != nil {
+					return nil, 0, err
+				}
+				s.cache.put(ckey{kind: kindVersions, a: e.ID, b: e.Versions}, vs, vs.size())
+			}
+		}
+		l := &schemaList{entries: make([]SchemaEntry, 0, len(g.schemas))}
+		for i := range g.schemas {
+			e := &g.schemas[i]
+			vs, err := s.versions(ctx, e)
+			if err != nil {
+				return nil, 0, err
+			}
+			l.entries = append(l.entries, SchemaEntry{
+				ID: e.ID, Latest: e.Latest, Digest: e.Digest, Title: e.Title,
+				Description: vs.list.Description, Deprecated: e.Deprecated, Compatibility: e.Compatibility,
+			})
+		}
+		var err error
+		if l.rep, err = jsonRep(SchemaList{Schemas: l.entries}); err != nil {
+			return nil, 0, err
+		}
+		return l, l.rep.size() + int64(len(l.entries))*256, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*schemaList), nil
+}
+
+// page returns one page of the list: the schemas after the id after, at
+// most limit of them.
+func (s *Server) page(ctx context.Context, g *generation, after string, limit int) (*rep, error) {
+	l, err := s.schemaList(ctx, g)
+	if err != nil {
+		return nil, err
+	}
+	key := ckey{kind: kindPage, a: g.cur.Generation, b: after + "\x00" + strconv.Itoa(limit)}
+	v, err := s.cache.load(ctx, key, func(context.Context) (any, int64, error) {
+		i := sort.Search(len(l.entries), func(i int) bool { return l.entries[i].ID > after })
+		j := min(i+limit, len(l.entries))
+		p := SchemaList{Schemas: l.entries[i:j]}
+		if j < len(l.entries) && j > i {
+			p.Next = l.entries[j-1].ID
+		}
+		r, err := jsonRep(p)
+		if err != nil {
+			return nil, 0, err
+		}
+		return r, r.size(), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*rep), nil
+}

@@ -1,0 +1,252 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Log keys used by this package, so that every record names things the same way.
+const (
+	LogKeyRequestID  = "request_id"
+	LogKeyMethod     = "method"
+	LogKeyRoute      = "route"
+	LogKeyPath       = "path"
+	LogKeyStatus     = "status"
+	LogKeyBytes      = "bytes"
+	LogKeyDuration   = "duration"
+	LogKeyRemote     = "remote"
+	LogKeyGeneration = "generation"
+	LogKeyCommit     = "commit"
+	LogKeySchemas    = "schemas"
+	LogKeyRevision   = "revision"
+	LogKeySchema     = "schema"
+	LogKeyVersion    = "version"
+	LogKeyAddr       = "addr"
+	LogKeyError      = "err"
+)
+
+// respWriter records what a handler answered, for the log and the metrics.
+type respWriter struct {
+	http.ResponseWriter
+	id          string
+	status      int
+	bytes       int64
+	wroteHeader bool
+}
+
+func (w *respWriter) WriteHeader(code int) {
+	if !w.wroteHeader && code >= 200 {
+		w.status, w.wroteHeader = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *respWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.status, w.wroteHeader = http.StatusOK, true
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *respWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// requestID returns the id the middleware gave the request w answers.
+func requestID(w http.ResponseWriter) string {
+	if rw, ok := w.(*respWriter); ok {
+		return rw.id
+	}
+	return w.Header().Get("X-Request-Id")
+}
+
+// maxRequestIDLen bounds an X-Request-ID kept from a client.
+const maxRequestIDLen = 128
+
+// validRequestID reports whether a client's X-Request-ID is kept: short,
+// and of characters a log and a header carry as they are.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// maxLoggedPath bounds the path in a log record.
+const maxLoggedPath = 256
+
+// middleware wraps the routes: a request id, CORS on reads, the rate limit,
+// recovery from a panic, then one log record and the metrics of the request.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	pool := sync.Pool{New: func() any { return new(respWriter) }}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rw := pool.Get().(*respWriter)
+		*rw = respWriter{ResponseWriter: w, status: http.StatusOK}
+		defer pool.Put(rw)
+		rw.id = r.Header.Get("X-Request-Id")
+		if !validRequestID(rw.id) {
+			rw.id = s.newRequestID()
+		}
+		h := w.Header()
+		h["X-Request-Id"] = []string{rw.id}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
+			h["Access-Control-Allow-Origin"] = s.hdr.allowOrigin
+			h["Access-Control-Expose-Headers"] = s.hdr.exposeHeaders
+		}
+		s.serve(next, rw, r)
+		route := r.Pattern
+		if _, path, ok := strings.Cut(route, " "); ok {
+			route = path
+		}
+		if route == "" {
+			route = "unmatched"
+		}
+		d := time.Since(start)
+		s.metrics.request(route, r.Method, rw.status, d)
+		s.logRequest(r, rw, route, start, d)
+	})
+}
+
+// logRequest writes the request's one log record. It hands the record to
+// the handler itself, which spares the logger's look-up of its caller on
+// every request.
+func (s *Server) logRequest(r *http.Request, rw *respWriter, route string, start time.Time, d time.Duration) {
+	h := s.logger.Handler()
+	ctx := r.Context()
+	if !h.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	rec := slog.NewRecord(start.Add(d), slog.LevelInfo, "request", 0)
+	rec.AddAttrs(slog.String(LogKeyRequestID, rw.id), slog.String(LogKeyMethod, r.Method), slog.String(LogKeyRoute, route),
+		slog.Int(LogKeyStatus, rw.status), slog.Int64(LogKeyBytes, rw.bytes))
+	rec.AddAttrs(slog.Duration(LogKeyDuration, d))
+	if rw.status >= 400 {
+		path := r.URL.Path
+		if len(path) > maxLoggedPath {
+			path = path[:maxLoggedPath] + "..."
+		}
+		rec.AddAttrs(slog.String(LogKeyPath, path), slog.String(LogKeyRemote, r.RemoteAddr))
+	}
+	h.Handle(ctx, rec)
+}
+
+// serve runs the handler, answering CORS preflights and requests over the
+// rate limit itself, and turning a panic into a 500.
+func (s *Server) serve(next http.Handler, w *respWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.logger.Error("handler panic", LogKeyRequestID, w.id, LogKeyError, v, "stack", string(debug.Stack()))
+			if !w.wroteHeader {
+				s.writeError(w, r, errors.New("handler panic"))
+			}
+		}
+	}()
+	if r.Method == http.MethodOptions {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+		h.Set("Access-Control-Allow-Headers", "Accept-Encoding, If-None-Match, X-Request-ID")
+		h.Set("Access-Control-Max-Age", "86400")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if s.limiter != nil && !exempt(r.URL.Path) {
+		if ok, wait := s.limiter.allow(clientKey(r)); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			s.writeError(w, r, errorf(ErrRateLimited, "over the rate limit of %g requests per second; retry later", s.opts.RateLimit))
+			return
+		}
+	}
+	next.ServeHTTP(w, r)
+}
+
+// exempt reports whether a path is outside the rate limit: probes and scrapes.
+func exempt(path string) bool {
+	return path == "/health" || path == "/ready" || path == "/metrics"
+}
+
+// clientKey names the client a rate limit applies to: its address without
+// the port. Headers a client sets, such as X-Forwarded-For, are not trusted.
+func clientKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limiterSweep is how many clients the limiter tracks before it forgets
+// those whose bucket is full again.
+const limiterSweep = 10000
+
+// limiter is a token bucket per client: rate tokens a second, at most
+// burst of them, one per request.
+type limiter struct {
+	rate, burst float64
+	now         func() time.Time
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(rate float64, burst int, now func() time.Time) *limiter {
+	if burst < 1 {
+		burst = max(1, int(rate))
+	}
+	return &limiter{rate: rate, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+}
+
+// allow takes a token from the client's bucket. When there is none it
+// returns false and how long until there is one.
+func (l *limiter) allow(client string) (bool, time.Duration) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[client]
+	if b == nil {
+		if len(l.buckets) >= limiterSweep {
+			l.sweep(now)
+		}
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[client] = b
+	}
+	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+}
+
+// sweep forgets the clients whose bucket has filled up again: they are
+// the same as new ones.
+func (l *limiter) sweep(now time.Time) {
+	for k, b := range l.buckets {
+		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
+			delete(l.buckets, k)
+		}
+	}
+}

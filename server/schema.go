@@ -1,0 +1,124 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// handleGetLatest answers GET /schema/{id}: the latest version's bytes,
+// cached briefly, since a new version changes them.
+func (s *Server) handleGetLatest(w http.ResponseWriter, r *http.Request) {
+	s.getVersion(w, r, latest)
+}
+
+// handleGetVersion answers GET /schema/{id}/{version}: one version's bytes,
+// immutable; "latest" is handleGetLatest's answer.
+func (s *Server) handleGetVersion(w http.ResponseWriter, r *http.Request) {
+	version, err := checkVersion(r.PathValue("version"), true)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.getVersion(w, r, version)
+}
+
+func (s *Server) getVersion(w http.ResponseWriter, r *http.Request, version string) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	g, err := s.current(ctx)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	_, info, err := s.version(ctx, g, id, version)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rp, err := s.schemaRep(ctx, id, info)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cc := s.hdr.immutable
+	if version == latest {
+		cc = s.hdr.short
+	}
+	s.serveRep(w, r, rp, cc)
+}
+
+// handleListVersions answers GET /schema/{id}/versions.
+func (s *Server) handleListVersions(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	g, err := s.current(ctx)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e, err := g.entry(id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	vs, err := s.versions(ctx, e)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.serveRep(w, r, vs.rep, s.hdr.short)
+}
+
+// handleListSchemas answers GET /schemas: every schema, or with ?limit= a
+// page of them after ?after=, in id order.
+func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	after, limitText := q.Get("after"), q.Get("limit")
+	limit := 0
+	if limitText != "" {
+		n, err := strconv.Atoi(limitText)
+		if err != nil || n < 1 || n > MaxPage {
+			s.writeError(w, r, errorf(ErrBadRequest, "invalid limit %q: a number from 1 to %d", limitText, MaxPage))
+			return
+		}
+		limit = n
+	}
+	if after != "" {
+		if _, err := checkID(after); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if limit == 0 {
+			limit = MaxPage
+		}
+	}
+	ctx := r.Context()
+	g, err := s.current(ctx)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if limit == 0 {
+		l, err := s.schemaList(ctx, g)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.serveRep(w, r, l.rep, s.hdr.short)
+		return
+	}
+	rp, err := s.page(ctx, g, after, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.serveRep(w, r, rp, s.hdr.short)
+}

@@ -1,0 +1,151 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// SchemaEntry is one schema of the registry, with its latest version.
+type SchemaEntry struct {
+	ID     string `json:"id"`
+	Latest string `json:"latest"`
+	// Digest is the latest version's digest.
+	Digest      string `json:"digest"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Deprecated  bool   `json:"deprecated"`
+	// Compatibility is the schema's compatibility mode, e.g. "BACKWARD".
+	Compatibility string `json:"compatibility"`
+}
+
+// VersionEntry is one published version of a schema.
+type VersionEntry struct {
+	Version string `json:"version"`
+	// Digest is "sha256:<hex>" of the version's canonical bytes.
+	Digest string `json:"digest"`
+	// Commit is the Git commit that published the version, Time its time.
+	Commit string    `json:"commit"`
+	Time   time.Time `json:"time"`
+	// Bump is the bump the version made over the one before: "none" for
+	// the first, "patch", "minor" or "major".
+	Bump string `json:"bump"`
+}
+
+// schemaList and versionList are the bodies of the lists.
+type schemaList struct {
+	Schemas []SchemaEntry `json:"schemas"`
+}
+
+type versionList struct {
+	ID       string         `json:"id"`
+	Versions []VersionEntry `json:"versions"`
+}
+
+// List returns every schema of the registry, sorted by id.
+func (c *Client) List(ctx context.Context) ([]SchemaEntry, error) {
+	u, err := endpoint(c.base, "schemas")
+	if err != nil {
+		return nil, fmt.Errorf("list schemas: %w", err)
+	}
+	cl := &call{method: http.MethodGet, url: u, accept: typeJSON, cache: true}
+	rep, err := c.read(ctx, cl, c.mirrorList)
+	if err != nil {
+		return nil, fmt.Errorf("list schemas: %w", err)
+	}
+	var l schemaList
+	if err := decodeJSON(rep.body, &l); err != nil {
+		return nil, fmt.Errorf("list schemas: %w", err)
+	}
+	return l.Schemas, nil
+}
+
+// Versions returns every version of a schema, oldest first: the last one
+// is the latest.
+func (c *Client) Versions(ctx context.Context, id string) ([]VersionEntry, error) {
+	u, err := endpoint(c.base, "schema", id, "versions")
+	if err != nil {
+		return nil, fmt.Errorf("list versions of %s: %w", id, err)
+	}
+	cl := &call{method: http.MethodGet, url: u, accept: typeJSON, cache: true}
+	rep, err := c.read(ctx, cl, func(ctx context.Context) (*reply, error) { return c.mirrorVersions(ctx, id) })
+	if err != nil {
+		return nil, fmt.Errorf("list versions of %s: %w", id, err)
+	}
+	var l versionList
+	if err := decodeJSON(rep.body, &l); err != nil {
+		return nil, fmt.Errorf("list versions of %s: %w", id, err)
+	}
+	return l.Versions, nil
+}
+
+// Compat is the compatibility engine's verdict on going from one version
+// of a schema to another.
+type Compat struct {
+	ID   string `json:"id"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Compatible is true when no change breaks Mode.
+	Compatible bool `json:"compatible"`
+	// Bump is the smallest bump the changes require: "none", "patch",
+	// "minor" or "major".
+	Bump string `json:"bump"`
+	// Mode is the compatibility mode judged, e.g. "BACKWARD"; Policy
+	// "LENIENT" or "STRICT".
+	Mode   string `json:"mode"`
+	Policy string `json:"policy"`
+	// Changes lists every difference, compatible ones included.
+	Changes []Change `json:"changes"`
+}
+
+// Change is one difference between two versions.
+type Change struct {
+	// Kind is a stable UPPER_SNAKE name, e.g.
+	// "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL".
+	Kind string `json:"kind"`
+	// Path is a JSON pointer in URI fragment form into the new schema, or
+	// the old one for something removed, e.g. "#/properties/side/enum".
+	Path string `json:"path"`
+	// Line is the 1-based line of Path in its file, 0 when unknown.
+	Line int `json:"line,omitempty"`
+	// Backward: data written with the old schema validates against the new.
+	// Forward: data written with the new schema validates against the old.
+	Backward bool `json:"backward"`
+	Forward  bool `json:"forward"`
+	// Breaking: the change breaks the mode in force.
+	Breaking bool `json:"breaking"`
+	// Annotation: the change alters only annotations (title, description).
+	Annotation bool   `json:"annotation,omitempty"`
+	Message    string `json:"message"`
+}
+
+// Breaking returns the changes that break the mode.
+func (v *Compat) Breaking() []Change {
+	var out []Change
+	for _, ch := range v.Changes {
+		if ch.Breaking {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// Compat returns the verdict on going from version from to version to of
+// a schema (either may be "latest"), under the schema's compatibility
+// mode and the server's policy.
+func (c *Client) Compat(ctx context.Context, id, from, to string) (*Compat, error) {
+	u, err := endpoint(c.base, "compat", id, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("compat %s %s..%s: %w", id, from, to, err)
+	}
+	rep, err := c.fetch(ctx, &call{method: http.MethodGet, url: u, accept: typeJSON, cache: true})
+	if err != nil {
+		return nil, fmt.Errorf("compat %s %s..%s: %w", id, from, to, err)
+	}
+	var v Compat
+	if err := decodeJSON(rep.body, &v); err != nil {
+		return nil, fmt.Errorf("compat %s %s..%s: %w", id, from, to, err)
+	}
+	return &v, nil
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemareg/schemareg/internal/bundle"
@@ -306,4 +307,33 @@ func encode(t *testing.T, b *bundle.Bundle) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// TestCompileRewrittenHistory continues from a bundle whose commit is no
+// longer on the history: the compile starts from the root, says so, and
+// gives what a full compile gives.
+func TestCompileRewrittenHistory(t *testing.T) {
+	r := newTestRepo(t)
+	r.write("schemas/ticks_v1.json", schemaJSON("ticks_v1", "1.0.0", "", propTS))
+	first := r.commit("v1")
+	r.write("schemas/ticks_v1.json", schemaJSON("ticks_v1", "1.1.0", "", propTS, propVenue))
+	r.commit("v1.1")
+	prev := mustCompile(t, r, CompileOptions{})
+
+	// Rewrite: main goes back to the first commit and takes another way.
+	if err := r.Repo.Repo.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName("main"), first)); err != nil {
+		t.Fatal(err)
+	}
+	r.checkout("main", false)
+	r.write("schemas/ticks_v1.json", schemaJSON("ticks_v1", "2.0.0", "", propSymbol))
+	r.commit("another way")
+
+	res := mustCompile(t, r, CompileOptions{Since: prev.Bundle})
+	if res.Incremental || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "not on the first-parent history") {
+		t.Errorf("incremental %v, warnings %q; want a full compile that says why", res.Incremental, res.Warnings)
+	}
+	full := mustCompile(t, r, CompileOptions{})
+	if encode(t, res.Bundle) != encode(t, full.Bundle) {
+		t.Error("the compile after a rewrite differs from a full compile")
+	}
 }

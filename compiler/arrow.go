@@ -288,44 +288,13 @@ func resolveRef(reg *Registry, root, schema any) (any, any) {
 			}
 			root = d.Root
 		}
-		target, ok := lookupPointer(root, frag)
+		target, ok := LookupPointer(root, frag)
 		if !ok {
 			return root, schema
 		}
 		schema = target
 	}
 	return root, schema
-}
-
-// lookupPointer returns the value at an RFC 6901 pointer.
-func lookupPointer(root any, pointer string) (any, bool) {
-	if pointer == "" {
-		return root, true
-	}
-	if !strings.HasPrefix(pointer, "/") {
-		return nil, false
-	}
-	cur := root
-	for _, tok := range strings.Split(pointer[1:], "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[tok]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(c) {
-				return nil, false
-			}
-			cur = c[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
 }
 
 // ArrowSchema converts the document to an Arrow schema: the fields of the

@@ -34,24 +34,12 @@ type CheckOptions struct {
 // input: a revision that does not exist (errors.Is ErrRevisionNotFound) or
 // an unreadable repository.
 func Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
-	if opts.Repo == "" {
-		opts.Repo = "."
-	}
-	dir, err := cleanDir(opts.Dir)
+	h, err := openHistory(opts.Repo, opts.Dir, opts.Policy, opts.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Policy == "" {
-		opts.Policy = PolicyLenient
-	}
-	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = DefaultMaxBytes
-	}
-	g, err := openRepo(opts.Repo)
-	if err != nil {
-		return nil, err
-	}
-	defer g.close()
+	defer h.git.close()
+	g, dir := h.git, h.dir
 	base, err := g.resolve(opts.Base)
 	if err != nil {
 		return nil, err
@@ -60,7 +48,6 @@ func Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := newHistory(g, dir, opts.Policy, opts.MaxBytes)
 	chain, _, err := g.firstParentChain(base, plumbing.ZeroHash)
 	if err != nil {
 		return nil, err
@@ -98,7 +85,7 @@ func Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
 			return nil, err
 		}
 	}
-	r := &CheckReport{Base: base.Hash.String(), Head: head.Hash.String(), OK: true, Policy: opts.Policy, Schemas: []SchemaReport{}}
+	r := &CheckReport{Base: base.Hash.String(), Head: head.Hash.String(), OK: true, Policy: h.policy, Schemas: []SchemaReport{}}
 	r.Schemas = h.reports(changes, h.violations[before:], opts.Mode)
 	for _, s := range r.Schemas {
 		if s.Verdict != VerdictOK {

@@ -98,32 +98,19 @@ func short(hash string) string {
 // schemas folder and returns the bundle. It never writes anything; see
 // bundle.Write.
 func Compile(ctx context.Context, opts CompileOptions) (*CompileResult, error) {
-	if opts.Repo == "" {
-		opts.Repo = "."
-	}
 	if opts.Ref == "" {
 		opts.Ref = "HEAD"
 	}
-	dir, err := cleanDir(opts.Dir)
+	h, err := openHistory(opts.Repo, opts.Dir, opts.Policy, opts.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Policy == "" {
-		opts.Policy = PolicyLenient
-	}
-	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = DefaultMaxBytes
-	}
-	g, err := openRepo(opts.Repo)
-	if err != nil {
-		return nil, err
-	}
-	defer g.close()
+	defer h.git.close()
+	g, dir := h.git, h.dir
 	tip, err := g.resolve(opts.Ref)
 	if err != nil {
 		return nil, err
 	}
-	h := newHistory(g, dir, opts.Policy, opts.MaxBytes)
 	res := &CompileResult{}
 	var prev *object.Commit
 	chain, resumed, err := h.resume(tip, opts.Since, res)
@@ -168,6 +155,30 @@ func Compile(ctx context.Context, opts CompileOptions) (*CompileResult, error) {
 		return res, &ViolationError{Violations: atTip}
 	}
 	return res, nil
+}
+
+// openHistory opens the repository (default ".") for a walk of the
+// schemas folder dir (default "schemas") under policy (default LENIENT),
+// with files up to maxBytes (default DefaultMaxBytes). Close h.git when done.
+func openHistory(repo, dir string, policy Policy, maxBytes int) (*history, error) {
+	if repo == "" {
+		repo = "."
+	}
+	dir, err := cleanDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if policy == "" {
+		policy = PolicyLenient
+	}
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	g, err := openRepo(repo)
+	if err != nil {
+		return nil, err
+	}
+	return newHistory(g, dir, policy, maxBytes), nil
 }
 
 // run walks chain and applies every commit, calling done after each.

@@ -382,6 +382,46 @@ func escapePointer(key string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
 }
 
+// LookupPointer returns the value at an RFC 6901 JSON pointer ("" is the
+// root, "/a/0" the first element of a) in a decoded document.
+func LookupPointer(root any, pointer string) (any, bool) {
+	if pointer == "" {
+		return root, true
+	}
+	if pointer[0] != '/' {
+		return nil, false
+	}
+	cur := root
+	for _, tok := range strings.Split(pointer[1:], "/") {
+		tok = unescapePointer(tok)
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[tok]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			cur = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// unescapePointer undoes escapePointer for one token of a JSON pointer.
+func unescapePointer(tok string) string {
+	if !strings.Contains(tok, "~") {
+		return tok
+	}
+	return strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+}
+
 // offsetOf returns the byte offset of the value at pointer (RFC 6901, with or
 // without a leading '#'), or of its longest prefix that exists.
 func offsetOf(data []byte, pointer string) (int, bool) {

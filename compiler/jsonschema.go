@@ -314,7 +314,7 @@ func (r *Registry) refCycle(d *Document) (at string, chain []string) {
 				}
 				curDoc = next
 			}
-			target, ok := lookupPointer(curDoc.Root, frag)
+			target, ok := LookupPointer(curDoc.Root, frag)
 			if !ok {
 				return true
 			}

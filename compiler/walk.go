@@ -191,7 +191,7 @@ func (d *sdoc) node(ptr string) (*snode, bool) {
 	if n, ok := d.nodes[ptr]; ok {
 		return n, true
 	}
-	raw, ok := lookupRaw(d.root, ptr)
+	raw, ok := LookupPointer(d.root, ptr)
 	if !ok {
 		return nil, false
 	}

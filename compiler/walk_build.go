@@ -3,7 +3,6 @@ package compiler
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 )
 
 // family builds the node of one kind of value from the keywords of m that
@@ -205,42 +204,4 @@ func trueToNil(n *snode) *snode {
 func (n *snode) hasAnnotations() bool {
 	m, ok := n.raw.(map[string]any)
 	return ok && len(m) > 0
-}
-
-// lookupRaw returns the value at a JSON pointer (RFC 6901, without '#').
-func lookupRaw(root any, ptr string) (any, bool) {
-	if ptr == "" {
-		return root, true
-	}
-	if ptr[0] != '/' {
-		return nil, false
-	}
-	cur := root
-	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = unescapePointer(tok)
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[tok]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(c) {
-				return nil, false
-			}
-			cur = c[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-func unescapePointer(tok string) string {
-	if !strings.Contains(tok, "~") {
-		return tok
-	}
-	return strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -266,7 +265,7 @@ func (sc *scope) resolve(doc *compiler.Document, schema any) resolved {
 			r.broken = true
 			return r
 		}
-		v, ok := lookupPointer(target.Root, ptr)
+		v, ok := compiler.LookupPointer(target.Root, ptr)
 		if !ok {
 			r.broken = true
 			return r
@@ -289,35 +288,4 @@ func (sc *scope) name(d *compiler.Document) string {
 // versionOf returns the version a document of the scope is.
 func (sc *scope) versionOf(d *compiler.Document) *docVersion {
 	return sc.where[d]
-}
-
-// lookupPointer returns the value at an RFC 6901 JSON pointer.
-func lookupPointer(root any, pointer string) (any, bool) {
-	if pointer == "" {
-		return root, true
-	}
-	if !strings.HasPrefix(pointer, "/") {
-		return nil, false
-	}
-	cur := root
-	for _, tok := range strings.Split(pointer[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[tok]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(c) {
-				return nil, false
-			}
-			cur = c[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
 }

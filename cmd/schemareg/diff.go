@@ -16,33 +16,16 @@ import (
 // change breaks it, 2 on bad input.
 func runDiff(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("diff", "diff [flags] OLD NEW\n\nOLD and NEW are schema files or REV:path in the Git repository (e.g. HEAD~1:schemas/ticks_v1.json).", e)
-	mode := fs.String("mode", "", "compatibility mode: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE\n(default: the new schema's \"compatibility\" field, else BACKWARD)")
-	policy := fs.String("policy", "LENIENT", "policy for open content models: LENIENT or STRICT")
-	format := fs.String("format", "text", "output format: "+strings.Join(compiler.Formats(), ", "))
+	vf := addVerdictFlags(fs, "the new schema's \"compatibility\" field, else BACKWARD")
 	repo := fs.String("repo", ".", "Git repository that REV:path arguments read from")
-	color := fs.String("color", "auto", "colour in the text format: auto (when writing to a terminal), always or never")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
-	opts := compiler.DiffOptions{}
-	if *mode != "" {
-		m, err := compiler.ParseMode(*mode)
-		if err != nil {
-			return usageErrorf("invalid -mode (%s): %v", envName("mode"), err)
-		}
-		opts.Mode = m
-	}
-	p, err := compiler.ParsePolicy(*policy)
+	mode, policy, err := vf.parse()
 	if err != nil {
-		return usageErrorf("invalid -policy (%s): %v", envName("policy"), err)
+		return err
 	}
-	opts.Policy = p
-	if _, err := compiler.ParseFormat(*format); err != nil {
-		return usageErrorf("invalid -format (%s): %v", envName("format"), err)
-	}
-	if *color != "auto" && *color != "always" && *color != "never" {
-		return usageErrorf("invalid -color %q (%s): use auto, always or never", *color, envName("color"))
-	}
+	opts := compiler.DiffOptions{Mode: mode, Policy: policy}
 	if fs.NArg() != 2 {
 		fs.Usage()
 		return usageErrorf("diff needs two schemas, OLD and NEW; got %d", fs.NArg())
@@ -57,11 +40,10 @@ func runDiff(ctx context.Context, args []string, e *env) error {
 	}
 	res := compiler.Diff(old, cur, opts)
 	file := cur.Path
-	if *format == compiler.FormatText {
-		useColor := *color == "always" || *color == "auto" && isTerminal(e.stdout)
-		err = compiler.WriteText(e.stdout, fs.Arg(0)+" → "+fs.Arg(1), res, useColor)
+	if *vf.format == compiler.FormatText {
+		err = compiler.WriteText(e.stdout, fs.Arg(0)+" → "+fs.Arg(1), res, vf.useColor(e.stdout))
 	} else {
-		err = compiler.WriteDiff(e.stdout, *format, file, res)
+		err = compiler.WriteDiff(e.stdout, *vf.format, file, res)
 	}
 	if err != nil {
 		return err

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"strings"
+
+	"github.com/schemareg/schemareg/compiler"
+)
+
+// verdictFlags are the flags of the commands that print a compatibility
+// verdict, diff and check.
+type verdictFlags struct {
+	mode, policy, format, color *string
+}
+
+func addVerdictFlags(fs *flag.FlagSet, modeDefault string) *verdictFlags {
+	return &verdictFlags{
+		mode:   fs.String("mode", "", "compatibility mode: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE\n(default: "+modeDefault+")"),
+		policy: fs.String("policy", "LENIENT", "policy for open content models: LENIENT or STRICT"),
+		format: fs.String("format", "text", "output format: "+strings.Join(compiler.Formats(), ", ")),
+		color:  fs.String("color", "auto", "colour in the text format: auto (when writing to a terminal), always or never"),
+	}
+}
+
+// parse checks the flags' values; the mode is "" when none was given.
+func (v *verdictFlags) parse() (compiler.Mode, compiler.Policy, error) {
+	var mode compiler.Mode
+	if *v.mode != "" {
+		m, err := compiler.ParseMode(*v.mode)
+		if err != nil {
+			return "", "", usageErrorf("invalid -mode (%s): %v", envName("mode"), err)
+		}
+		mode = m
+	}
+	policy, err := compiler.ParsePolicy(*v.policy)
+	if err != nil {
+		return "", "", usageErrorf("invalid -policy (%s): %v", envName("policy"), err)
+	}
+	if _, err := compiler.ParseFormat(*v.format); err != nil {
+		return "", "", usageErrorf("invalid -format (%s): %v", envName("format"), err)
+	}
+	if c := *v.color; c != "auto" && c != "always" && c != "never" {
+		return "", "", usageErrorf("invalid -color %q (%s): use auto, always or never", c, envName("color"))
+	}
+	return mode, policy, nil
+}
+
+// useColor reports whether text written to w gets colour.
+func (v *verdictFlags) useColor(w io.Writer) bool {
+	return *v.color == "always" || *v.color == "auto" && isTerminal(w)
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/schemareg/schemareg/compiler"
@@ -26,8 +27,12 @@ func runCompile(ctx context.Context, args []string, e *env) error {
 	policy := fs.String("policy", "LENIENT", "compatibility policy: LENIENT or STRICT")
 	format := fs.String("format", "text", "report format: text or json")
 	maxBytes := fs.Int("max-bytes", compiler.DefaultMaxBytes, "reject schema files larger than this many bytes")
+	memLimit := fs.Int64("memory-limit", 448<<20, "soft limit of the heap in bytes: the garbage collector works harder near it (0: none; GOMEMLIMIT wins)")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
+	}
+	if *memLimit > 0 && e.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(*memLimit)
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf("compile takes no arguments, got %q", fs.Args())

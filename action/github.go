@@ -166,7 +166,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) (next
 			}
 			return nextLink(resp.Header.Get("Link")), nil
 		}
-		apiErr := &APIError{Method: method, Path: c.logPath(target), Status: resp.StatusCode, Message: errorMessage(data)}
+		apiErr := &APIError{Method: method, Path: c.logPath(target), Status: resp.StatusCode, Message: c.redact(errorMessage(data))}
 		wait, retry := c.retryWait(resp, data, attempt)
 		if !retry || attempt >= c.MaxAttempts {
 			return "", apiErr
@@ -282,6 +282,16 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// redact replaces the token in text that came from the API, as a proxy's
+// error page repeating the request's headers would carry it: the message
+// goes to the log, annotations and the step summary.
+func (c *Client) redact(text string) string {
+	if c.token == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, c.token, "***")
 }
 
 // errorMessage returns the "message" of a GitHub error body, with the

@@ -158,7 +158,10 @@ func canonicalNumber(s string) string {
 			if r.Sign() == 0 {
 				return "0"
 			}
-			return r.Num().String()
+			if n := r.Num().String(); len(n) <= MaxNumberLength {
+				return n
+			}
+			return s // spelled out, it would be longer than a number may be
 		}
 	}
 	f, err := strconv.ParseFloat(s, 64)

@@ -152,18 +152,19 @@ func assemble(back, fwd []finding, policy Policy, mode Mode, od, nd *sdoc) []Cha
 	for i := range forwardOK {
 		forwardOK[i] = true
 	}
+	byID := make(map[string][]int, len(back))
+	for i, b := range back {
+		byID[b.id()] = append(byID[b.id()], i)
+	}
 	var orphans []finding
 	for _, f := range fwd {
 		if f.kind.compatible(policy) {
 			continue
 		}
-		hit := false
-		for i, b := range back {
-			if b.id() == f.id() {
-				forwardOK[i], hit = false, true
+		if hits := byID[f.id()]; len(hits) > 0 {
+			for _, i := range hits {
+				forwardOK[i] = false
 			}
-		}
-		if hit {
 			continue
 		}
 		if best := closest(back, f.id()); best >= 0 {

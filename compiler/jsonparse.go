@@ -12,6 +12,17 @@ import (
 // MaxDepth is the deepest nesting of arrays and objects a document may have.
 const MaxDepth = 256
 
+// Limits of one number. Validation compares numbers exactly, as
+// arbitrary-precision rationals: a longer spelling or a larger exponent
+// costs time and memory no real value needs, and an exponent past what
+// math/big accepts would make the comparison fail.
+const (
+	// MaxNumberLength is the longest spelling of a number, in bytes.
+	MaxNumberLength = 1000
+	// MaxNumberExponent is the largest magnitude of a number's exponent.
+	MaxNumberExponent = 10000
+)
+
 // SyntaxError is a JSON syntax error at a position in a file.
 type SyntaxError struct {
 	Offset    int // byte offset of the error
@@ -193,7 +204,11 @@ func (p *parser) object(ptr string) (any, error) {
 		}
 		p.pos++
 		p.skipSpace()
-		v, err := p.value(ptr + "/" + escapePointer(key))
+		var child string
+		if p.track != nil {
+			child = ptr + "/" + escapePointer(key)
+		}
+		v, err := p.value(child)
 		if err != nil || p.stop {
 			return nil, err
 		}
@@ -231,7 +246,11 @@ func (p *parser) array(ptr string) (any, error) {
 		if p.pos < len(p.data) && p.data[p.pos] == ']' {
 			return nil, p.errAt(p.pos, "trailing comma before ']'")
 		}
-		v, err := p.value(ptr + "/" + strconv.Itoa(len(a)))
+		var child string
+		if p.track != nil {
+			child = ptr + "/" + strconv.Itoa(len(a))
+		}
+		v, err := p.value(child)
 		if err != nil || p.stop {
 			return nil, err
 		}
@@ -367,9 +386,17 @@ func (p *parser) number() (any, error) {
 		if p.pos < len(p.data) && (p.data[p.pos] == '+' || p.data[p.pos] == '-') {
 			p.pos++
 		}
+		expStart := p.pos
 		if digits() == 0 {
 			return nil, p.errAt(p.pos, "invalid number; expected a digit in the exponent")
 		}
+		exp := strings.TrimLeft(string(p.data[expStart:p.pos]), "0")
+		if e, err := strconv.Atoi(exp); exp != "" && (err != nil || e > MaxNumberExponent) {
+			return nil, p.errAt(expStart, fmt.Sprintf("number exponent out of range; an exponent is at most %d in magnitude", MaxNumberExponent))
+		}
+	}
+	if n := p.pos - start; n > MaxNumberLength {
+		return nil, p.errAt(start, fmt.Sprintf("number of %d characters; a number has at most %d", n, MaxNumberLength))
 	}
 	return json.Number(p.data[start:p.pos]), nil
 }

@@ -153,6 +153,12 @@ func (r *Registry) Compile(d *Document) (*Validator, error) {
 	if f, ptr := unknownFormat(d.Root, ""); f != "" {
 		return nil, d.problem(ptr, "unknown format %q; use a format of the JSON Schema specification (date-time, date, time, duration, email, hostname, ipv4, ipv6, uri, uri-reference, uuid, regex, ...)", f)
 	}
+	if err := r.checkExternal(d); err != nil {
+		return nil, err
+	}
+	if err := r.checkSize(d); err != nil {
+		return nil, err
+	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft7)
 	c.UseLoader(r)
@@ -165,10 +171,14 @@ func (r *Registry) Compile(d *Document) (*Validator, error) {
 	if err != nil {
 		return nil, compileProblem(d, err)
 	}
+	checks, err := checkCost(d, s)
+	if err != nil {
+		return nil, err
+	}
 	if err := d.checkArrow(r); err != nil {
 		return nil, err
 	}
-	return &Validator{schema: s}, nil
+	return &Validator{schema: s, checks: checks}, nil
 }
 
 // compileProblem turns a compiler error into a Problem at the right line.

@@ -60,6 +60,11 @@ func ReadRevision(ctx context.Context, dir, rev, file string, maxBytes int) ([]b
 		}
 		return nil, fmt.Errorf("read %s at %s: %w", clean, rev, err)
 	}
+	if !f.Mode.IsRegular() {
+		// A symbolic link's blob holds the path it points to, which is
+		// never followed.
+		return nil, fmt.Errorf("read %s at %s: not a regular file (mode %s); schemareg reads schema files only, never what a link points to", clean, rev, f.Mode)
+	}
 	if maxBytes > 0 && f.Size > int64(maxBytes) {
 		return nil, fmt.Errorf("read %s at %s: %d bytes is more than the limit of %d", clean, rev, f.Size, maxBytes)
 	}

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"errors"
+	"fmt"
 	"path"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 // concurrent use.
 type Validator struct {
 	schema *jsonschema.Schema
+	checks int // the most times one value is checked against subschemas
 }
 
 // DataError is one reason a data document is invalid.
@@ -26,7 +28,18 @@ type DataError struct {
 // Validate checks one decoded data document (decode it with json.Number for
 // numbers, as the parser of this package does). It returns nil when the
 // data is valid.
+//
+// A document with so many values that checking them could take more than
+// MaxChecks checks of a value against a subschema is not checked: it gets
+// one DataError, of keyword "limit".
 func (v *Validator) Validate(data any) []DataError {
+	if v.checks > 0 {
+		if n := countValues(data, MaxChecks/v.checks+1); n*v.checks > MaxChecks {
+			return []DataError{{Keyword: "limit", Message: fmt.Sprintf(
+				"too large to check against this schema: more than %d values, each checked up to %d times; the limit is %d checks a document, so send fewer values at once",
+				MaxChecks/v.checks, v.checks, MaxChecks)}}
+		}
+	}
 	err := v.schema.Validate(data)
 	if err == nil {
 		return nil
@@ -41,6 +54,32 @@ func (v *Validator) Validate(data any) []DataError {
 		out = append(out, DataError{Message: ve.Error()})
 	}
 	return out
+}
+
+// countValues counts the values and property names of a decoded document,
+// up to limit.
+func countValues(v any, limit int) int {
+	n := 0
+	var walk func(v any)
+	walk = func(v any) {
+		if n >= limit {
+			return
+		}
+		n++
+		switch v := v.(type) {
+		case map[string]any:
+			n += len(v)
+			for _, c := range v {
+				walk(c)
+			}
+		case []any:
+			for _, c := range v {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
+	return n
 }
 
 // collectLeaves flattens a validation error tree into its leaves: the

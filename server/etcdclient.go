@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync/atomic"
@@ -20,9 +21,10 @@ var ErrNotConnected = errors.New("etcd: not connected yet")
 // is connected its calls fail with ErrNotConnected and its watches close at
 // once. It implements Etcd.
 type EtcdClient struct {
-	cli    atomic.Pointer[clientv3.Client]
-	cancel context.CancelFunc
-	done   chan struct{}
+	cli     atomic.Pointer[clientv3.Client]
+	lastErr atomic.Pointer[error] // why the last attempt to connect failed
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
 
 // DialEtcd returns a client of etcd and starts connecting it, again and
@@ -41,6 +43,7 @@ func DialEtcd(cfg clientv3.Config, logger *slog.Logger) *EtcdClient {
 				c.cli.Store(cli)
 				return
 			}
+			c.lastErr.Store(&err)
 			logger.Warn("connect to etcd", "endpoints", endpoints, LogKeyError, err)
 			if !sleep(ctx, backoff) {
 				return
@@ -49,6 +52,15 @@ func DialEtcd(cfg clientv3.Config, logger *slog.Logger) *EtcdClient {
 		}
 	}()
 	return c
+}
+
+// notConnected is ErrNotConnected with why the last attempt to connect
+// failed, e.g. etcd refusing the password: what /ready shows.
+func (c *EtcdClient) notConnected() error {
+	if err := c.lastErr.Load(); err != nil {
+		return fmt.Errorf("%w: %v", ErrNotConnected, *err)
+	}
+	return ErrNotConnected
 }
 
 // Client returns the connected client, nil until then.
@@ -69,7 +81,7 @@ func (c *EtcdClient) Get(ctx context.Context, key string, opts ...clientv3.OpOpt
 	if cli := c.cli.Load(); cli != nil {
 		return cli.Get(ctx, key, opts...)
 	}
-	return nil, ErrNotConnected
+	return nil, c.notConnected()
 }
 
 // GetStream implements clientv3.KV.
@@ -77,7 +89,7 @@ func (c *EtcdClient) GetStream(ctx context.Context, key string, opts ...clientv3
 	if cli := c.cli.Load(); cli != nil {
 		return cli.GetStream(ctx, key, opts...)
 	}
-	return nil, ErrNotConnected
+	return nil, c.notConnected()
 }
 
 // Put implements clientv3.KV.
@@ -85,7 +97,7 @@ func (c *EtcdClient) Put(ctx context.Context, key, val string, opts ...clientv3.
 	if cli := c.cli.Load(); cli != nil {
 		return cli.Put(ctx, key, val, opts...)
 	}
-	return nil, ErrNotConnected
+	return nil, c.notConnected()
 }
 
 // Delete implements clientv3.KV.
@@ -93,7 +105,7 @@ func (c *EtcdClient) Delete(ctx context.Context, key string, opts ...clientv3.Op
 	if cli := c.cli.Load(); cli != nil {
 		return cli.Delete(ctx, key, opts...)
 	}
-	return nil, ErrNotConnected
+	return nil, c.notConnected()
 }
 
 // Compact implements clientv3.KV.
@@ -101,7 +113,7 @@ func (c *EtcdClient) Compact(ctx context.Context, rev int64, opts ...clientv3.Co
 	if cli := c.cli.Load(); cli != nil {
 		return cli.Compact(ctx, rev, opts...)
 	}
-	return nil, ErrNotConnected
+	return nil, c.notConnected()
 }
 
 // Do implements clientv3.KV.
@@ -109,7 +121,7 @@ func (c *EtcdClient) Do(ctx context.Context, op clientv3.Op) (clientv3.OpRespons
 	if cli := c.cli.Load(); cli != nil {
 		return cli.Do(ctx, op)
 	}
-	return clientv3.OpResponse{}, ErrNotConnected
+	return clientv3.OpResponse{}, c.notConnected()
 }
 
 // Txn implements clientv3.KV.
@@ -117,7 +129,7 @@ func (c *EtcdClient) Txn(ctx context.Context) clientv3.Txn {
 	if cli := c.cli.Load(); cli != nil {
 		return cli.Txn(ctx)
 	}
-	return failedTxn{}
+	return failedTxn{err: c.notConnected()}
 }
 
 // Watch implements clientv3.Watcher.
@@ -135,13 +147,13 @@ func (c *EtcdClient) RequestProgress(ctx context.Context) error {
 	if cli := c.cli.Load(); cli != nil {
 		return cli.RequestProgress(ctx)
 	}
-	return ErrNotConnected
+	return c.notConnected()
 }
 
 // failedTxn is the transaction of a client not connected yet.
-type failedTxn struct{}
+type failedTxn struct{ err error }
 
 func (t failedTxn) If(...clientv3.Cmp) clientv3.Txn        { return t }
 func (t failedTxn) Then(...clientv3.Op) clientv3.Txn       { return t }
 func (t failedTxn) Else(...clientv3.Op) clientv3.Txn       { return t }
-func (t failedTxn) Commit() (*clientv3.TxnResponse, error) { return nil, ErrNotConnected }
+func (t failedTxn) Commit() (*clientv3.TxnResponse, error) { return nil, t.err }

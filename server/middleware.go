@@ -167,6 +167,11 @@ func (s *Server) serve(next http.Handler, w *respWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	if r.RequestURI == "*" {
+		// ServeMux would answer 400 without a body.
+		s.writeError(w, r, errorf(ErrBadRequest, "the request target * is for OPTIONS only"))
+		return
+	}
 	if s.limiter != nil && !exempt(r.URL.Path) {
 		if ok, wait := s.limiter.allow(clientKey(r)); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))

@@ -1,0 +1,118 @@
+package compiler
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// checkExternal refuses a document with a $ref the registry cannot serve,
+// or an embedded resource whose $schema it cannot, before the JSON Schema
+// compiler sees it: the first in key order, so that a document with
+// several gets the same problem every time, at the line of the reference.
+// Nothing is fetched: Load answers from the registry or refuses.
+func (r *Registry) checkExternal(d *Document) error {
+	base, err := url.Parse(d.location())
+	if err != nil {
+		return nil
+	}
+	// The resources the document embeds are its own to refer to.
+	own := map[string]bool{strings.TrimSuffix(base.String(), "#"): true}
+	scan(d.Root, base, func(_ string, _ map[string]any, id *url.URL) bool {
+		own[noFragment(id)] = true
+		return true
+	}, nil)
+	var at, kw, target string
+	scan(d.Root, base, nil, func(ptr string, m map[string]any, scope *url.URL) bool {
+		if ref, ok := m["$ref"].(string); ok {
+			if u, err := url.Parse(ref); err == nil {
+				t := noFragment(scope.ResolveReference(u))
+				if !own[t] && !r.loadable(t) {
+					at, kw, target = ptr+"/$ref", "$ref", t
+					return false
+				}
+			}
+		}
+		if s, ok := m["$schema"].(string); ok && ptr != "" && m["$id"] != nil {
+			if _, known := normalizeDialect(s); !known && !r.loadable(noFragment(parseLoose(s))) {
+				at, kw, target = ptr+"/$schema", "$schema", s
+				return false
+			}
+		}
+		return true
+	})
+	if target == "" {
+		return nil
+	}
+	_, lerr := r.Load(target)
+	return d.problem(at, "%s %s: %v", kw, trimRegistryBase(target), lerr)
+}
+
+// loadable reports whether Load serves the document at u.
+func (r *Registry) loadable(u string) bool {
+	if _, ok := r.lookupURL(strings.TrimSuffix(u, ".json")); ok {
+		return true
+	}
+	_, ok := r.lookupURL(u)
+	return ok
+}
+
+// scan walks the schema objects of a document in key order with the base
+// URL in scope at each, skipping values that are data (enum, const,
+// examples, default) and the arrow block. It calls ids for each "$id"
+// that sets a new base, and visit for each object; either returns false
+// to stop the walk.
+func scan(v any, base *url.URL, ids, visit func(ptr string, m map[string]any, scope *url.URL) bool) {
+	var walk func(v any, ptr string, scope *url.URL) bool
+	walk = func(v any, ptr string, scope *url.URL) bool {
+		switch v := v.(type) {
+		case map[string]any:
+			if id, ok := v["$id"].(string); ok {
+				if u, err := url.Parse(id); err == nil {
+					scope = scope.ResolveReference(u)
+					if ids != nil && !ids(ptr, v, scope) {
+						return false
+					}
+				}
+			}
+			if visit != nil && !visit(ptr, v, scope) {
+				return false
+			}
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				switch k {
+				case "enum", "const", "examples", "default", FieldArrow:
+					continue
+				}
+				if !walk(v[k], ptr+"/"+escapePointer(k), scope) {
+					return false
+				}
+			}
+		case []any:
+			for i, e := range v {
+				if !walk(e, ptr+"/"+itoa(i), scope) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	walk(v, "", base)
+}
+
+func noFragment(u *url.URL) string {
+	c := *u
+	c.Fragment, c.RawFragment = "", ""
+	return c.String()
+}
+
+func parseLoose(s string) *url.URL {
+	if u, err := url.Parse(s); err == nil {
+		return u
+	}
+	return &url.URL{Opaque: s}
+}

@@ -171,7 +171,14 @@ func canonicalNumber(s string) string {
 	if f == 0 {
 		return "0"
 	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
+	g := strconv.FormatFloat(f, 'g', -1, 64)
+	if g != s {
+		// Rounding may land on an integer (6.9999999999999999e15 is 7e+15):
+		// spell it the way the integer itself is spelled, so the form is a
+		// fixed point.
+		return canonicalNumber(g)
+	}
+	return g
 }
 
 func isPlainInt(s string) bool {

@@ -146,6 +146,21 @@ func (c *cache) evict(keep ckey) {
 	}
 }
 
+// dropGenerations removes the entries scoped to a generation (pages of
+// /schemas, verdicts) of every generation but keep: once keep is served no
+// request asks for them, and without this they would stay until the byte
+// bound evicted them, the cache growing with every generation published.
+func (c *cache) dropGenerations(keep string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.m {
+		if (k.kind == kindPage || k.kind == kindCompat) && k.a != keep {
+			delete(c.m, k)
+			c.bytes -= e.size
+		}
+	}
+}
+
 // load returns the value of k: from the cache while fresh, else from fill,
 // which returns the value and its weight. Concurrent loads of one key share
 // one fill. When fill fails and an expired value is at hand, that value is

@@ -27,6 +27,25 @@ func TestCacheEvicts(t *testing.T) {
 	}
 }
 
+func TestCacheDropsOtherGenerations(t *testing.T) {
+	c := newCache(1<<20, 0, time.Now)
+	for _, gen := range []string{"sha256:old", "sha256:new"} {
+		c.put(ckey{kind: kindPage, a: gen}, gen, 100)
+		c.put(ckey{kind: kindCompat, a: gen, b: "1.0.0"}, gen, 100)
+		c.put(ckey{kind: kindVersions, a: "x", b: gen}, gen, 100)
+	}
+	c.dropGenerations("sha256:new")
+	for _, k := range []ckey{{kind: kindPage, a: "sha256:old"}, {kind: kindCompat, a: "sha256:old", b: "1.0.0"}} {
+		if _, _, ok := c.get(k); ok {
+			t.Errorf("%+v of the replaced generation is still cached", k)
+		}
+	}
+	// The new generation's entries stay, and what is not scoped to one.
+	if st := c.stats(); st.Entries != 4 || st.Bytes != 400 {
+		t.Errorf("stats %+v, want the 4 other entries", st)
+	}
+}
+
 func TestCacheTTLAndStaleIfError(t *testing.T) {
 	var clock syncClock
 	clock.set(time.Unix(1000, 0))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,18 +21,29 @@ type generation struct {
 	rev     int64
 	schemas []bundle.Entry
 	byID    map[string]*bundle.Entry
+	// header is the value of HeaderGeneration on the answers built from it.
+	header []string
 	// loaded is when the generation was last read from etcd, unix nanoseconds.
 	loaded atomic.Int64
 }
 
 func newGeneration(x *bundle.Index, rev int64, now time.Time) *generation {
-	g := &generation{cur: x.Current, rev: rev, schemas: x.Schemas, byID: make(map[string]*bundle.Entry, len(x.Schemas))}
+	g := &generation{cur: x.Current, rev: rev, schemas: x.Schemas, byID: make(map[string]*bundle.Entry, len(x.Schemas)),
+		header: []string{x.Current.Generation}}
 	for i := range g.schemas {
 		g.byID[g.schemas[i].ID] = &g.schemas[i]
 	}
 	g.loaded.Store(now.UnixNano())
 	return g
 }
+
+// HeaderGeneration names the generation a read was answered from: the
+// version lists, the latest versions and /schemas of one response all come
+// from it, and a client can tell which bundle it read.
+const HeaderGeneration = "X-Schemareg-Generation"
+
+// setHeader marks a response as answered from g.
+func (g *generation) setHeader(w http.ResponseWriter) { w.Header()[HeaderGeneration] = g.header }
 
 // entry returns the index entry of id, or ErrNotFound.
 func (g *generation) entry(id string) (*bundle.Entry, error) {
@@ -131,6 +143,7 @@ func (s *Server) loadLocked(ctx context.Context) (*generation, int64, error) {
 	}
 	g := newGeneration(x, rev, now)
 	s.gen.Store(g)
+	s.cache.dropGenerations(g.cur.Generation)
 	s.metrics.generationLoaded(g)
 	s.logger.Info("generation loaded", LogKeyGeneration, g.cur.Generation, LogKeyCommit, g.cur.Commit,
 		LogKeySchemas, len(g.schemas), LogKeyRevision, rev)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
@@ -116,6 +117,52 @@ func TestEtcdDownStaleIfError(t *testing.T) {
 		return ts.get(t, "/ready").StatusCode == http.StatusOK
 	})
 	ts.get(t, "/schema/trades_v1/1.0.0").wantStatus(t, http.StatusOK)
+}
+
+// gatedWatch is etcd whose Watch waits until gate is closed, as etcd's own
+// client waits in Watch until the watch stream is open.
+type gatedWatch struct {
+	Etcd
+	gate chan struct{}
+}
+
+func (g *gatedWatch) Watch(ctx context.Context, key string, opts ...clientv3.OpOption) clientv3.WatchChan {
+	select {
+	case <-g.gate:
+		return g.Etcd.Watch(ctx, key, opts...)
+	case <-ctx.Done():
+		ch := make(chan clientv3.WatchResponse)
+		close(ch)
+		return ch
+	}
+}
+
+// TestReadyWhileWatchWaits loses etcd after the generation is loaded and
+// before the watch is open, where etcd's client waits in Watch: the probes
+// must go on, /ready say degraded, and the watch start once etcd is back.
+func TestReadyWhileWatchWaits(t *testing.T) {
+	h := newHarness(t)
+	gate := make(chan struct{})
+	ts := h.server(Options{}, &gatedWatch{Etcd: h.cli, gate: gate})
+	eventually(t, 5*time.Second, "the generation loaded", func() bool { return ts.Status().Status == "ready" })
+	ts.get(t, "/schema/ticks_v1").wantStatus(t, http.StatusOK)
+	h.etcd.Stop()
+	eventually(t, 20*time.Second, "/ready 503 while the watch waits", func() bool {
+		return ts.get(t, "/ready").StatusCode == http.StatusServiceUnavailable
+	})
+	ts.get(t, "/schema/ticks_v1").wantStatus(t, http.StatusOK)
+	h.etcd.Restart(t)
+	close(gate)
+	eventually(t, 30*time.Second, "/ready 200 with etcd back", func() bool {
+		return ts.get(t, "/ready").StatusCode == http.StatusOK
+	})
+	if _, err := h.repo.Commit("ticks_v1 1.2.0", map[string][]byte{"schemas/ticks_v1.json": ticks120(t, h)}); err != nil {
+		t.Fatal(err)
+	}
+	h.publish()
+	eventually(t, 10*time.Second, "the next generation", func() bool {
+		return ts.Status().Generation == h.bundle.Manifest.Generation
+	})
 }
 
 func TestStartsWithEtcdDown(t *testing.T) {

@@ -48,6 +48,7 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request, version stri
 	if version == latest {
 		cc = s.hdr.short
 	}
+	g.setHeader(w)
 	s.serveRep(w, r, rp, cc)
 }
 
@@ -74,6 +75,7 @@ func (s *Server) handleListVersions(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	g.setHeader(w)
 	s.serveRep(w, r, vs.rep, s.hdr.short)
 }
 
@@ -112,6 +114,7 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, err)
 			return
 		}
+		g.setHeader(w)
 		s.serveRep(w, r, l.rep, s.hdr.short)
 		return
 	}
@@ -120,5 +123,6 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	g.setHeader(w)
 	s.serveRep(w, r, rp, s.hdr.short)
 }

@@ -80,13 +80,20 @@ func (s *Server) follow(ctx context.Context, rev int64) error {
 	wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
 	defer cancel()
 	key := s.opts.Keys.Generation()
-	wch := s.etcd.Watch(wctx, key, clientv3.WithRev(rev+1), clientv3.WithProgressNotify())
+	// etcd's client returns from Watch only once the watch stream is open:
+	// while etcd is unreachable it waits. The probes go on meanwhile, so
+	// that /ready tells; wch stays nil, which a select never receives from,
+	// until Watch returns. Cancelling wctx ends the wait.
+	watching := make(chan clientv3.WatchChan, 1)
+	go func() { watching <- s.etcd.Watch(wctx, key, clientv3.WithRev(rev+1), clientv3.WithProgressNotify()) }()
+	var wch clientv3.WatchChan
 	probe := time.NewTicker(s.opts.ProbeInterval)
 	defer probe.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case wch = <-watching:
 		case resp, ok := <-wch:
 			if !ok {
 				return errWatchClosed

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +26,9 @@ var (
 	ErrMutated = errors.New("published version mutated")
 	// ErrOlder reports a bundle older than the published one.
 	ErrOlder = errors.New("bundle older than the published one")
+	// ErrDropped reports a bundle that lacks versions the published
+	// generation serves, and is not older than it.
+	ErrDropped = errors.New("bundle drops published versions")
 	// ErrFenced reports a publish refused by its Guard: leadership was lost.
 	ErrFenced = errors.New("not the leader any more")
 )
@@ -247,6 +251,19 @@ func (s *Syncer) publishOnce(ctx context.Context, b *bundle.Bundle, pp **plan, r
 	if pub != nil && !s.Force && older(p, changed, entries, ex.lists) {
 		return fmt.Errorf("%w: every version of generation %s is in the published %s (commit %s), which has more; use --force to publish it anyway",
 			ErrOlder, short(p.gen), short(pub.cur.Generation), pub.cur.Commit)
+	}
+	if pub != nil && !s.Force {
+		if gone := dropped(p, changed, entries, ex.lists); len(gone) > 0 {
+			const show = 10
+			list := strings.Join(gone[:min(len(gone), show)], ", ")
+			if len(gone) > show {
+				list += fmt.Sprintf(" and %d more", len(gone)-show)
+			}
+			return fmt.Errorf("%w: generation %s (commit %s) lacks %s, published in %s (commit %s); "+
+				"a published version is never taken back: compile the history that published them, "+
+				"or use --force to stop serving them (they stay in etcd)",
+				ErrDropped, short(p.gen), b.Manifest.Source.Commit, list, short(pub.cur.Generation), pub.cur.Commit)
+		}
 	}
 	writes, mirrors, err := ex.writes(s.Keys, p, changed)
 	if err != nil {

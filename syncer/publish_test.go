@@ -123,11 +123,50 @@ func TestPublishOlderRefused(t *testing.T) {
 		}
 	})
 	t.Run("NewSchemaIsNotOlder", func(t *testing.T) {
+		// It lacks the published schemas: refused for that, not as older.
 		other := mustBundle(t, spec{schemas: 1, versions: 1, first: 100})
-		if _, err := New(cli, testLogger(t)).Publish(t.Context(), other); err != nil {
-			t.Fatal(err)
+		if _, err := New(cli, testLogger(t)).Publish(t.Context(), other); !errors.Is(err, ErrDropped) {
+			t.Fatalf("got %v, want ErrDropped", err)
 		}
 	})
+}
+
+// TestPublishDroppedVersionsRefused publishes bundles that add something
+// and lack a published version, or a whole published schema: each is
+// refused, names what it lacks and writes nothing, unless forced.
+func TestPublishDroppedVersionsRefused(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	cur := mustBundle(t, spec{schemas: 3, versions: 2, extra: map[string]int{"s0001": 1}})
+	mustPublish(t, cli, cur)
+	before := revision(t, cli)
+	tests := []struct {
+		name string
+		b    *bundle.Bundle
+		want string
+	}{
+		{"Version", mustBundle(t, spec{schemas: 4, versions: 2}), "lacks s0001 1.2.0,"},
+		{"Schema", mustBundle(t, spec{schemas: 2, versions: 2, extra: map[string]int{"s0000": 1, "s0001": 1}}), "lacks s0002 (all 2 versions),"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := New(cli, testLogger(t)).Publish(t.Context(), tc.b)
+			if !errors.Is(err, ErrDropped) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want ErrDropped saying %q", err, tc.want)
+			}
+			if after := revision(t, cli); after != before {
+				t.Fatalf("revision moved from %d to %d", before, after)
+			}
+		})
+	}
+	s := New(cli, testLogger(t))
+	s.Force = true
+	if _, err := s.Publish(t.Context(), tests[0].b); err != nil {
+		t.Fatalf("--force: %v", err)
+	}
+	resp, err := cli.Get(t.Context(), bundle.Keys{}.Schema("s0001", "1.2.0"))
+	if err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("s0001 1.2.0 gone from etcd after a forced publish: %v", err)
+	}
 }
 
 func TestPublishBadInputWritesNothing(t *testing.T) {

@@ -211,7 +211,11 @@ func TestPublishRace(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = New(cli, testLogger(t)).Publish(context.Background(), bundles[i])
+				// The bundles lack each other's schemas: forced, as a
+				// rollback would be, for the race to be about the switch.
+				s := New(cli, testLogger(t))
+				s.Force = true
+				_, errs[i] = s.Publish(context.Background(), bundles[i])
 			}()
 		}
 		wg.Wait()
@@ -252,6 +256,7 @@ func TestPublishIndexPrunedBeforeSwitch(t *testing.T) {
 	go func() {
 		y := New(okv, testLogger(t))
 		y.KeepGenerations = 1
+		y.Force = true
 		_, err := y.Publish(context.Background(), h)
 		pruned <- err
 	}()
@@ -267,7 +272,10 @@ func TestPublishIndexPrunedBeforeSwitch(t *testing.T) {
 			}
 		}
 	}
-	res, err := New(kv, testLogger(t)).Publish(t.Context(), g)
+	// g lacks h's schemas: forced, for the test to be about the prune.
+	x := New(kv, testLogger(t))
+	x.Force = true
+	res, err := x.Publish(t.Context(), g)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
@@ -200,4 +201,40 @@ func older(p *plan, changed []int, published map[string]bundle.Entry, lists map[
 		}
 	}
 	return strict
+}
+
+// dropped lists the published versions the plan's bundle lacks, "id
+// version", sorted: whole schemas it no longer has and versions missing
+// from the schemas it changes. A history only grows, so a bundle that is
+// not older yet lacks versions was compiled from a rewritten history,
+// another repository, or under limits that now refuse what was published.
+func dropped(p *plan, changed []int, published map[string]bundle.Entry, lists map[string]*bundle.VersionList) []string {
+	var out []string
+	inPlan := make(map[string]bool, len(p.schemas))
+	for i := range p.schemas {
+		inPlan[p.schemas[i].entry.ID] = true
+	}
+	for id, e := range published {
+		if !inPlan[id] {
+			out = append(out, fmt.Sprintf("%s (all %d versions)", id, e.Count))
+		}
+	}
+	for _, i := range changed {
+		sp := &p.schemas[i]
+		vl, ok := lists[sp.entry.ID]
+		if !ok {
+			continue
+		}
+		have := make(map[string]bool, len(sp.versions))
+		for _, vp := range sp.versions {
+			have[vp.version] = true
+		}
+		for _, v := range vl.Versions {
+			if !have[v.Version] {
+				out = append(out, sp.entry.ID+" "+v.Version)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }

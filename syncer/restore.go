@@ -43,8 +43,12 @@ func (o RestoreOptions) withDefaults() (RestoreOptions, error) {
 	if o.DataDir == "" {
 		return o, fmt.Errorf("restore: no data directory")
 	}
-	if entries, err := os.ReadDir(o.DataDir); err == nil && len(entries) > 0 {
-		return o, fmt.Errorf("restore: data directory %s is not empty; restore into a new one", o.DataDir)
+	if entries, err := os.ReadDir(o.DataDir); err == nil {
+		for _, e := range entries {
+			if !strings.HasPrefix(e.Name(), restoreTemp) {
+				return o, fmt.Errorf("restore: data directory %s is not empty; restore into a new one", o.DataDir)
+			}
+		}
 	}
 	if o.Name == "" {
 		o.Name = "default"
@@ -111,8 +115,17 @@ func Restore(ctx context.Context, store SnapshotStore, name string, opts Restore
 	return name, nil
 }
 
+// restoreTemp begins the name of the folder inside the data directory that
+// a restore writes to before it moves the result into place.
+const restoreTemp = ".restore-"
+
 // RestoreFile restores a data directory from a snapshot file, checking
-// etcd's integrity hash first.
+// etcd's integrity hash first. etcd's restore writes its output as it goes,
+// so it restores into a folder inside DataDir and then renames the
+// result's "member" folder, the whole of an etcd data directory, into
+// place: a restore that fails or is killed leaves no member folder, and
+// etcd cannot start from half a restore. The next restore removes what it
+// left. DataDir may be a mount point.
 func RestoreFile(path string, opts RestoreOptions, logger *slog.Logger) error {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -127,13 +140,38 @@ func RestoreFile(path string, opts RestoreOptions, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("restore: %s: %w", path, err)
 	}
+	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	// withDefaults let only the leftovers of killed restores through.
+	if left, err := filepath.Glob(filepath.Join(opts.DataDir, restoreTemp+"*")); err == nil {
+		for _, l := range left {
+			os.RemoveAll(l)
+		}
+	}
+	tmp, err := os.MkdirTemp(opts.DataDir, restoreTemp)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer os.RemoveAll(tmp)
 	err = snapshot.NewV3(zap.NewNop()).Restore(snapshot.RestoreConfig{
-		SnapshotPath: path, Name: opts.Name, OutputDataDir: opts.DataDir,
+		SnapshotPath: path, Name: opts.Name, OutputDataDir: tmp,
 		PeerURLs: opts.PeerURLs, InitialCluster: opts.InitialCluster, InitialClusterToken: opts.ClusterToken,
 		RevisionBump: opts.BumpRevision, MarkCompacted: opts.BumpRevision > 0,
 	})
 	if err != nil {
 		return fmt.Errorf("restore: etcd restore of %s into %s: %w", path, opts.DataDir, err)
+	}
+	if err := os.Rename(filepath.Join(tmp, "member"), filepath.Join(opts.DataDir, "member")); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	d, err := os.Open(opts.DataDir)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("restore: %w", err)
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ func runSync(ctx context.Context, args []string, e *env) error {
 	elect := fs.Bool("elect", true, "with --watch: publish only while leading the syncers of --prefix (etcd election)")
 	leaseTTL := fs.Int("lease-ttl", syncer.DefaultLeaseTTL, "with --elect: seconds a dead leader keeps the leadership")
 	dryRun := fs.Bool("dry-run", false, "print what would be written and write nothing")
-	force := fs.Bool("force", false, "publish a bundle older than the published one")
+	force := fs.Bool("force", false, "publish a bundle older than the published one, or one that lacks published versions (they stay in etcd)")
 	keep := fs.Int("keep-generations", syncer.DefaultKeepGenerations, "how many generations' indexes to keep, the current one included")
 	timeout := fs.Duration("timeout", syncer.DefaultDeadline, "the deadline of one publish, retries included")
 	callTimeout := fs.Duration("call-timeout", syncer.DefaultCallTimeout, "the deadline of each etcd call")
@@ -150,7 +150,7 @@ func loadInput(ctx context.Context, dir, repo string, opts compiler.CompileOptio
 // publishError gives a refused bundle exit 2, like any bad input; other
 // failures exit 1.
 func publishError(err error) error {
-	for _, bad := range []error{syncer.ErrMutated, syncer.ErrOlder, bundle.ErrCorrupt, bundle.ErrFormat} {
+	for _, bad := range []error{syncer.ErrMutated, syncer.ErrOlder, syncer.ErrDropped, bundle.ErrCorrupt, bundle.ErrFormat} {
 		if errors.Is(err, bad) {
 			return &exitError{code: exitUsage, err: fmt.Errorf("sync: %w", err)}
 		}

@@ -96,7 +96,7 @@ func TestRegistryFlow(t *testing.T) {
 	writeFile(t, filepath.Join(repo, "schemas", "ticks_v1.json"), ticks("1.1.1", `,
     "venue": {"type": "string", "description": "The venue."}`, true))
 	waitFor(t, 30*time.Second, "the uncommitted edit reported", func() bool {
-		return strings.Contains(dev.out.String(), "uncommitted: valid; commit it to publish")
+		return strings.Contains(dev.Output(), "uncommitted: valid; commit it to publish")
 	})
 	if code, tag, _ := get(t, base+"/schema/ticks_v1"); code != http.StatusOK || tag != etag2 {
 		t.Errorf("an uncommitted edit changed what is served: %d %s, want %s", code, tag, etag2)
@@ -114,7 +114,7 @@ func TestRegistryFlow(t *testing.T) {
 		t.Errorf("check of a breaking change with a minor bump: exit %d\n%s", code, stdout)
 	}
 	waitFor(t, 30*time.Second, "the refused compile in the log", func() bool {
-		return strings.Contains(dev.out.String(), "INVALID_BUMP")
+		return strings.Contains(dev.Output(), "INVALID_BUMP")
 	})
 	if code, tag, body := get(t, base+"/schema/ticks_v1"); code != http.StatusOK || tag != etag2 || !bytes.Contains(body, []byte(`"version":"1.1.0"`)) {
 		t.Errorf("after a refused commit: %d %s %s, want 1.1.0 still", code, tag, body)
@@ -165,17 +165,17 @@ func TestRegistryFlow(t *testing.T) {
 	}
 
 	// A snapshot, taken while the registry runs.
-	etcdURL := regexp.MustCompile(`etcd:\s+(http://127\.0\.0\.1:\d+)`).FindStringSubmatch(dev.out.String())
+	etcdURL := regexp.MustCompile(`etcd:\s+(http://127\.0\.0\.1:\d+)`).FindStringSubmatch(dev.Output())
 	if etcdURL == nil {
-		t.Fatalf("no etcd URL in the banner:\n%s", dev.out.String())
+		t.Fatalf("no etcd URL in the banner:\n%s", dev.Output())
 	}
 	snaps := t.TempDir()
 	if _, stderr, code := schemareg(t, repo, "snapshot", "--etcd", etcdURL[1], "--to", "file://"+snaps); code != 0 {
 		t.Fatalf("snapshot: exit %d\n%s", code, stderr)
 	}
-	dev.stop(t)
-	if code := dev.cmd.ProcessState.ExitCode(); code != 0 {
-		t.Errorf("dev exited %d after SIGINT, want 0; output:\n%s", code, dev.out.String())
+	dev.Stop(t)
+	if code := dev.Cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("dev exited %d after SIGINT, want 0; output:\n%s", code, dev.Output())
 	}
 
 	// Restore the snapshot into a new data dir and serve from it.

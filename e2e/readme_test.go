@@ -183,13 +183,13 @@ func runREADMECommand(t *testing.T, dir string, args []string, serveAddr string)
 	case args[0] == "snapshot":
 		p := start(t, dir, args...)
 		waitFor(t, time.Minute, "the first snapshot", func() bool {
-			return strings.Contains(p.out.String(), "snapshot")
+			return strings.Contains(p.Output(), "snapshot")
 		})
 		waitFor(t, time.Minute, "the first snapshot stored", func() bool {
 			code, _, body := get(t, os.Getenv("AWS_ENDPOINT_URL_S3")+"/backups?list-type=2")
 			return code == http.StatusOK && strings.Contains(string(body), ".sha256")
 		})
-		p.stop(t)
+		p.Stop(t)
 	default:
 		stdout, stderr, code := schemareg(t, dir, args...)
 		if code != 0 {

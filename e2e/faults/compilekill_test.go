@@ -84,10 +84,10 @@ func TestCompileKilled(t *testing.T) {
 	var windows [2]killWindow
 	for i, ref := range refs {
 		p := compile(ref)
-		if code := p.wait(t, 3*time.Minute); code != 0 {
-			t.Fatalf("compile %s: exit %d\n%s", ref, code, p.out.String())
+		if code := p.Wait(t, 3*time.Minute); code != 0 {
+			t.Fatalf("compile %s: exit %d\n%s", ref, code, p.Output())
 		}
-		took[i] = p.took()
+		took[i] = p.Took()
 		gens[i] = readBundle(t, out).Manifest.Generation
 	}
 	t.Logf("a full compile of %s takes %s, the incremental one of %s %s", refs[0], took[0].Round(time.Millisecond), refs[1], took[1].Round(time.Millisecond))
@@ -101,15 +101,15 @@ func TestCompileKilled(t *testing.T) {
 		w := watchDir(filepath.Dir(out))
 		p := compile(refs[target])
 		sleepOrExit(p, windows[target].draw(rnd))
-		killed := p.kill()
+		killed := p.Kill()
 		if killed {
 			windows[target].widen()
 		} else {
-			windows[target].shorten(p.took())
+			windows[target].shorten(p.Took())
 		}
 		wrote := w.stop()
-		if !killed && p.cmd.ProcessState.ExitCode() != 0 {
-			t.Fatalf("compile %s exited %d before the kill:\n%s", refs[target], p.cmd.ProcessState.ExitCode(), p.out.String())
+		if !killed && p.Cmd.ProcessState.ExitCode() != 0 {
+			t.Fatalf("compile %s exited %d before the kill:\n%s", refs[target], p.Cmd.ProcessState.ExitCode(), p.Output())
 		}
 		b := readBundle(t, out)
 		switch b.Manifest.Generation {

@@ -124,7 +124,7 @@ func TestWatchCompacted(t *testing.T) {
 	waitFor(t, time.Minute, "serving B after the compaction", serving(b))
 	waitFor(t, 30*time.Second, "/ready 200", func() bool { return get(t.Context(), base+"/ready").Status == http.StatusOK })
 	waitFor(t, 30*time.Second, "the lost watch in the log", func() bool {
-		return hasLogLine(serve.out.String(), "watch lost", "required revision has been compacted")
+		return hasLogLine(serve.Output(), "watch lost", "required revision has been compacted")
 	})
 	for _, path := range []string{"/schemas", "/schema/s0002", "/schema/s0002/versions"} {
 		r := get(t.Context(), base+path)

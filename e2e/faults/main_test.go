@@ -1,22 +1,20 @@
 package faults
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/schemareg/schemareg/e2e/internal/e2etest"
 )
 
 // long runs the long variants: ten times the kills and rounds.
@@ -38,22 +36,13 @@ func run(m *testing.M) int {
 	if testing.Short() {
 		return m.Run() // every test skips; nothing to build
 	}
-	dir, err := os.MkdirTemp("", "schemareg-faults-")
+	dir, err := e2etest.Build("", map[string]string{"schemareg": "../../cmd/schemareg", "gen": "../../compiler/internal/gen"})
+	defer os.RemoveAll(dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	binary = filepath.Join(dir, "schemareg")
-	genBinary = filepath.Join(dir, "gen")
-	for out, pkg := range map[string]string{binary: "../../cmd/schemareg", genBinary: "../../compiler/internal/gen"} {
-		build := exec.Command("go", "build", "-o", out, pkg)
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			fmt.Fprintln(os.Stderr, "build", pkg+":", err)
-			return 1
-		}
-	}
+	binary, genBinary = filepath.Join(dir, "schemareg"), filepath.Join(dir, "gen")
 	defer stopSource()
 	return m.Run()
 }
@@ -104,14 +93,7 @@ func runBinary(ctx context.Context, env []string, args ...string) (stdout, stder
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Env = append(os.Environ(), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
-	code = cmd.ProcessState.ExitCode()
-	if err != nil && code < 0 {
-		return "", "", code, fmt.Errorf("schemareg %s: %v\n%s", strings.Join(args, " "), err, errb.String())
-	}
-	return out.String(), errb.String(), code, nil
+	return e2etest.Run(cmd)
 }
 
 // mustRun runs the binary and fails the test unless it exits 0.
@@ -126,140 +108,20 @@ func mustRun(t *testing.T, env []string, args ...string) string {
 
 // process is a schemareg process the test may kill; it is stopped with
 // SIGINT when the test ends, if it still runs.
-type process struct {
-	cmd     *exec.Cmd
-	out     *syncBuffer
-	done    chan struct{}
-	started time.Time
-	ended   time.Time // set before done is closed
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type process = e2etest.Process
 
 // start starts the binary with extra environment.
 func start(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(os.Environ(), env...)
-	p := &process{cmd: cmd, out: &syncBuffer{}, done: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = p.out, p.out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p.started = time.Now()
-	go func() {
-		cmd.Wait()
-		p.ended = time.Now()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		p.stop(t)
-		if t.Failed() {
-			out := p.out.String()
-			if len(out) > 8<<20 {
-				out = "..." + out[len(out)-8<<20:]
-			}
-			t.Logf("schemareg %s:\n%s", strings.Join(args, " "), out)
-		}
-	})
-	return p
+	return e2etest.Start(t, cmd)
 }
 
-// took returns how long the process ran; call it once it has ended.
-func (p *process) took() time.Duration {
-	<-p.done
-	return p.ended.Sub(p.started)
-}
-
-// exited reports whether the process has ended.
-func (p *process) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// wait waits for the process to end by itself and returns its exit code.
-func (p *process) wait(t *testing.T, timeout time.Duration) int {
-	t.Helper()
-	select {
-	case <-p.done:
-	case <-time.After(timeout):
-		p.cmd.Process.Kill()
-		<-p.done
-		t.Fatalf("schemareg %s did not end within %s; output:\n%s", strings.Join(p.cmd.Args[1:], " "), timeout, p.out.String())
-	}
-	return p.cmd.ProcessState.ExitCode()
-}
-
-// kill sends SIGKILL, as the kernel's OOM killer or a node failure does,
-// and waits for the process to be gone. It reports whether the process was
-// still running when killed.
-func (p *process) kill() bool {
-	if p.exited() {
-		return false
-	}
-	p.cmd.Process.Kill()
-	<-p.done
-	ws, ok := p.cmd.ProcessState.Sys().(syscall.WaitStatus)
-	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
-}
-
-// stop interrupts the process as Ctrl-C does and waits for it to exit.
-func (p *process) stop(t *testing.T) {
-	t.Helper()
-	if p.exited() {
-		return
-	}
-	p.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-p.done:
-	case <-time.After(30 * time.Second):
-		p.cmd.Process.Kill()
-		<-p.done
-		t.Errorf("schemareg did not stop within 30s of SIGINT; output:\n%s", p.out.String())
-	}
-}
-
-// freeAddr returns a loopback address that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// waitFor polls until ok returns true, failing the test after timeout.
-func waitFor(t *testing.T, timeout time.Duration, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
+var (
+	freeAddr = e2etest.FreeAddr
+	waitFor  = e2etest.WaitFor
+)
 
 // response is what a GET returned; Status 0 when the request failed.
 type response struct {
@@ -306,8 +168,8 @@ func startServe(t *testing.T, endpoints []string, args ...string) (*process, str
 	p := start(t, nil, args...)
 	base := "http://" + addr
 	waitFor(t, 30*time.Second, "serve answering /health", func() bool {
-		if p.exited() {
-			t.Fatalf("serve exited: %s", p.out.String())
+		if p.Exited() {
+			t.Fatalf("serve exited: %s", p.Output())
 		}
 		return get(t.Context(), base+"/health").Status == http.StatusOK
 	})

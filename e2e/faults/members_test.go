@@ -81,15 +81,15 @@ func TestEtcdMemberLoss(t *testing.T) {
 	p := start(t, nil, "sync", "--bundle", dirB, "--etcd", endpoints, "--log-format", "json", "--force") // B lacks A's own schemas
 	select {
 	case <-m.first:
-	case <-p.done:
+	case <-p.Done():
 	case <-time.After(time.Minute):
-		t.Fatalf("the sync wrote nothing in a minute:\n%s", p.out.String())
+		t.Fatalf("the sync wrote nothing in a minute:\n%s", p.Output())
 	}
 	m.stop()
 	cluster.Members[leader].Stop()
-	t.Logf("stopped the leader, member %d, %s after the sync started", leader, time.Since(p.started).Round(time.Millisecond))
-	if code := p.wait(t, 2*time.Minute); code != 0 {
-		t.Fatalf("the sync that lost the leader: exit %d\n%s", code, p.out.String())
+	t.Logf("stopped the leader, member %d, %s after the sync started", leader, time.Since(p.Started()).Round(time.Millisecond))
+	if code := p.Wait(t, 2*time.Minute); code != 0 {
+		t.Fatalf("the sync that lost the leader: exit %d\n%s", code, p.Output())
 	}
 	if got := checkEtcd(t, cli, keys, a, b); got != b {
 		t.Fatalf("after the sync that lost the leader, etcd publishes %s, not B", short(got.Manifest.Generation))

@@ -168,10 +168,10 @@ func TestSnapshotAndRestoreKilled(t *testing.T) {
 	s3.inject(&rule{match: isAny, fault: slow, times: -1, delay: 50 * time.Millisecond})
 
 	p := start(t, env, snapshotArgs(etcd, s3, prefix)...)
-	if code := p.wait(t, 2*time.Minute); code != 0 {
-		t.Fatalf("snapshot: exit %d\n%s", code, p.out.String())
+	if code := p.Wait(t, 2*time.Minute); code != 0 {
+		t.Fatalf("snapshot: exit %d\n%s", code, p.Output())
 	}
-	snapshotTook := p.took()
+	snapshotTook := p.Took()
 	window := newKillWindow(snapshotTook)
 	known := map[string]string{}
 	checkStoreKnown(t, s3, prefix, known)
@@ -183,8 +183,8 @@ func TestSnapshotAndRestoreKilled(t *testing.T) {
 		}
 		p := start(t, env, snapshotArgs(etcd, s3, prefix)...)
 		sleepOrExit(p, window.draw(rnd))
-		if !p.kill() {
-			window.shorten(p.took())
+		if !p.Kill() {
+			window.shorten(p.Took())
 			outcome["snapshot finished before the kill"]++
 		} else {
 			window.widen()
@@ -202,17 +202,17 @@ func TestSnapshotAndRestoreKilled(t *testing.T) {
 	peer := freePeer(t)
 	data := filepath.Join(t.TempDir(), "data")
 	p = start(t, env, restoreArgs(s3, prefix, data, peer)...)
-	if code := p.wait(t, 2*time.Minute); code != 0 {
-		t.Fatalf("restore: exit %d\n%s", code, p.out.String())
+	if code := p.Wait(t, 2*time.Minute); code != 0 {
+		t.Fatalf("restore: exit %d\n%s", code, p.Output())
 	}
-	restoreTook := p.took()
+	restoreTook := p.Took()
 	window = newKillWindow(restoreTook)
 	for kills := rounds(8); kills > 0; {
 		data := filepath.Join(t.TempDir(), "data")
 		p := start(t, env, restoreArgs(s3, prefix, data, peer)...)
 		sleepOrExit(p, window.draw(rnd))
-		if !p.kill() {
-			window.shorten(p.took())
+		if !p.Kill() {
+			window.shorten(p.Took())
 			outcome["restore finished before the kill"]++
 		} else {
 			window.widen()

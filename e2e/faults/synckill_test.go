@@ -61,10 +61,10 @@ func TestSyncKilled(t *testing.T) {
 	prev := <-bundles
 	m := watchWrites(t, cli, keys)
 	p := start(t, nil, append(slices.Clip(args), "--bundle", prev.dir)...)
-	if code := p.wait(t, 2*time.Minute); code != 0 {
-		t.Fatalf("first sync: exit %d\n%s", code, p.out.String())
+	if code := p.Wait(t, 2*time.Minute); code != 0 {
+		t.Fatalf("first sync: exit %d\n%s", code, p.Output())
 	}
-	full := p.took()
+	full := p.Took()
 	writing := m.duration(full)
 	checkEtcd(t, cli, keys, prev.b)
 	t.Logf("a whole sync takes %s, its writes %s", full.Round(time.Millisecond), writing.Round(time.Millisecond))
@@ -182,19 +182,19 @@ func killSync(t *testing.T, rnd *rand.Rand, cli *clientv3.Client, keys bundle.Ke
 		case <-m.first:
 			window = fromWrite
 			sleepOrExit(p, fromWrite.draw(rnd))
-		case <-p.done:
+		case <-p.Done():
 		case <-time.After(2 * time.Minute):
-			t.Fatalf("sync wrote nothing in 2 minutes:\n%s", p.out.String())
+			t.Fatalf("sync wrote nothing in 2 minutes:\n%s", p.Output())
 		}
 	}
-	if !p.kill() {
-		if code := p.cmd.ProcessState.ExitCode(); code != 0 {
-			t.Fatalf("sync exited %d before it was killed:\n%s", code, p.out.String())
+	if !p.Kill() {
+		if code := p.Cmd.ProcessState.ExitCode(); code != 0 {
+			t.Fatalf("sync exited %d before it was killed:\n%s", code, p.Output())
 		}
 		if window == fromWrite {
-			fromWrite.shorten(p.ended.Sub(m.firstAt)) // firstAt was set before first was closed
+			fromWrite.shorten(p.Ended().Sub(m.firstAt)) // firstAt was set before first was closed
 		} else {
-			fromStart.shorten(p.took())
+			fromStart.shorten(p.Took())
 		}
 		return finished
 	}
@@ -235,7 +235,7 @@ func (w *killWindow) widen() { w.d = min(w.d+w.d/10, w.max) }
 func sleepOrExit(p *process, d time.Duration) {
 	select {
 	case <-time.After(d):
-	case <-p.done:
+	case <-p.Done():
 	}
 }
 

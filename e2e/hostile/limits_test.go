@@ -86,7 +86,7 @@ func TestSlowClientsCutOff(t *testing.T) {
 	})
 	// The server still serves others.
 	if code, _ := get(t, nil, "http://"+addr+"/health"); code != http.StatusOK {
-		t.Errorf("GET /health after slow clients: %d\n%s", code, p.out.String())
+		t.Errorf("GET /health after slow clients: %d\n%s", code, p.Output())
 	}
 }
 

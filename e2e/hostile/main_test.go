@@ -5,20 +5,18 @@
 package hostile
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/schemareg/schemareg/e2e/internal/e2etest"
 )
 
 // binary is the schemareg binary TestMain builds.
@@ -29,19 +27,13 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "schemareg-hostile-")
+	dir, err := e2etest.Build("", map[string]string{"schemareg": "../../cmd/schemareg"})
+	defer os.RemoveAll(dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "schemareg")
-	build := exec.Command("go", "build", "-o", binary, "../../cmd/schemareg")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build schemareg:", err)
-		return 1
-	}
 	return m.Run()
 }
 
@@ -72,14 +64,11 @@ func schemareg(t *testing.T, dir string, env []string, args ...string) result {
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(cleanEnv(), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := cmd.ProcessState.ExitCode()
-	if err != nil && code < 0 {
-		t.Fatalf("schemareg %s: %v\n%s", strings.Join(args, " "), err, errb.String())
+	stdout, stderr, code, err := e2etest.Run(cmd)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return result{out.String(), errb.String(), code}
+	return result{stdout, stderr, code}
 }
 
 // cleanEnv is the test's environment without the variables that would
@@ -99,97 +88,21 @@ func cleanEnv() []string {
 
 // process is a long-running schemareg, stopped with SIGINT when the test
 // ends.
-type process struct {
-	cmd  *exec.Cmd
-	out  *syncBuffer // stdout and stderr
-	done chan struct{}
-}
+type process = e2etest.Process
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
+// start starts the binary in dir with env added to cleanEnv.
 func start(t *testing.T, dir string, env []string, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(cleanEnv(), env...)
-	p := &process{cmd: cmd, out: &syncBuffer{}, done: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = p.out, p.out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		cmd.Wait()
-		close(p.done)
-	}()
-	t.Cleanup(func() { p.stop(t) })
-	return p
+	return e2etest.Start(t, cmd)
 }
 
-// stop interrupts the process as Ctrl-C does and waits for it to exit.
-func (p *process) stop(t *testing.T) {
-	t.Helper()
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	p.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-p.done:
-	case <-time.After(30 * time.Second):
-		p.cmd.Process.Kill()
-		<-p.done
-		t.Errorf("schemareg did not stop within 30s of SIGINT; output:\n%s", p.out.String())
-	}
-}
-
-// exited reports whether the process has exited.
-func (p *process) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// freeAddr returns a loopback address that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// waitFor polls until ok returns true, failing the test after timeout.
-func waitFor(t *testing.T, timeout time.Duration, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
+var (
+	freeAddr = e2etest.FreeAddr
+	waitFor  = e2etest.WaitFor
+)
 
 // get fetches a URL with client (nil: a plain one) and returns the
 // status and body; status 0 when the request failed.

@@ -221,7 +221,7 @@ func TestNoNetworkFromSchemaContent(t *testing.T) {
 				t.Errorf("POST /schema/ticks_v1/compat as NDJSON: %d %s", code, resp)
 			}
 		}
-		if out := srv.proc.out.String(); strings.Contains(out, tw.addr()) && strings.Contains(out, "dial") {
+		if out := srv.proc.Output(); strings.Contains(out, tw.addr()) && strings.Contains(out, "dial") {
 			t.Errorf("the server dialled the tripwire:\n%s", out)
 		}
 	})
@@ -250,8 +250,8 @@ func startServer(t *testing.T, repo string, serveArgs ...string) *server {
 	srv.proc = start(t, repo, nil, args...)
 	t.Cleanup(srv.client.CloseIdleConnections)
 	waitFor(t, time.Minute, "schemareg serve ready", func() bool {
-		if srv.proc.exited() {
-			t.Fatalf("serve exited:\n%s", srv.proc.out.String())
+		if srv.proc.Exited() {
+			t.Fatalf("serve exited:\n%s", srv.proc.Output())
 		}
 		code, _ := get(t, srv.client, srv.base+"/ready")
 		return code == http.StatusOK

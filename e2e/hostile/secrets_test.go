@@ -161,15 +161,15 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		p := start(t, repo, env, "dev", "--addr", addr, "--data-dir", t.TempDir(), "--snapshot-to", "s3://backups/dev", "--poll", "1s")
 		var body []byte
 		waitFor(t, 2*time.Minute, "dev ready, after a try at a snapshot", func() bool {
-			if p.exited() {
-				t.Fatalf("dev exited:\n%s", p.out.String())
+			if p.Exited() {
+				t.Fatalf("dev exited:\n%s", p.Output())
 			}
 			var code int
 			code, body = get(t, nil, "http://"+addr+"/ready")
-			return code == http.StatusOK && strings.Contains(p.out.String(), "snapshot failed")
+			return code == http.StatusOK && strings.Contains(p.Output(), "snapshot failed")
 		})
-		p.stop(t)
-		noSecrets(t, "dev", p.out.String()+string(body), s3)
+		p.Stop(t)
+		noSecrets(t, "dev", p.Output()+string(body), s3)
 	})
 	t.Run("ActionGitHubErrors", func(t *testing.T) {
 		// A GitHub API, or a proxy in front of it, whose errors repeat the

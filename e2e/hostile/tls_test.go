@@ -108,8 +108,8 @@ func TestServeMutualTLS(t *testing.T) {
 	good := client(ca, time.Now().Add(-time.Minute))
 	base := "https://" + addr
 	waitFor(t, time.Minute, "schemareg serve over TLS", func() bool {
-		if p.exited() {
-			t.Fatalf("serve exited:\n%s", p.out.String())
+		if p.Exited() {
+			t.Fatalf("serve exited:\n%s", p.Output())
 		}
 		code, _ := get(t, good, base+"/health")
 		return code == http.StatusOK
@@ -203,16 +203,16 @@ func TestEtcdAuthentication(t *testing.T) {
 					"--etcd-user", "root", "--etcd-dial-timeout", "1s", "--addr", addr, "--log-format", "json")
 				var body []byte
 				waitFor(t, time.Minute, "/ready to say "+tt.want, func() bool {
-					if p.exited() {
-						t.Fatalf("serve exited:\n%s", p.out.String())
+					if p.Exited() {
+						t.Fatalf("serve exited:\n%s", p.Output())
 					}
 					var code int
 					code, body = get(t, nil, "http://"+addr+"/ready")
 					return code == tt.code && strings.Contains(string(body), tt.want)
 				})
 				_, metrics := get(t, nil, "http://"+addr+"/metrics")
-				p.stop(t)
-				for what, text := range map[string]string{"/ready": string(body), "/metrics": string(metrics), "the log": p.out.String()} {
+				p.Stop(t)
+				for what, text := range map[string]string{"/ready": string(body), "/metrics": string(metrics), "the log": p.Output()} {
 					noSecrets(t, "serve: "+what, text, nil)
 				}
 			})

@@ -2,6 +2,7 @@ package faults
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,7 +60,7 @@ func gitRun(t *testing.T, dir string, stdin []byte, args ...string) string {
 
 // TestCompileKilled runs "schemareg compile" as a process on a synthetic
 // history of 120 schemas and 800 commits and SIGKILLs it at random
-// moments, many of them while it writes the bundle: 10 kills (100 with
+// moments, most of them once it has begun to write the bundle: 10 kills (100 with
 // -faults.long). The compiles alternate between two revisions, so that one
 // is a full compile that writes a new store of schema files and the other
 // an incremental one that adds to the store it continues. After each kill
@@ -77,40 +78,32 @@ func TestCompileKilled(t *testing.T) {
 		return start(t, nil, "compile", "--repo", repo, "--ref", ref, "--out", out, "--format", "json")
 	}
 
-	// Each revision compiled once, whole: the bundles a kill may leave, and
-	// how long each compile takes.
+	// Each revision compiled once, whole: the bundles a kill may leave, how
+	// long each compile takes, and how long it writes.
 	var gens [2]string
-	var took [2]time.Duration
-	var windows [2]killWindow
+	var fromStart, fromWrite [2]killWindow
 	for i, ref := range refs {
+		w := watchDir(filepath.Dir(out))
 		p := compile(ref)
 		if code := p.Wait(t, 3*time.Minute); code != 0 {
 			t.Fatalf("compile %s: exit %d\n%s", ref, code, p.Output())
 		}
-		took[i] = p.Took()
+		w.stop()
+		if !w.seen() {
+			t.Fatalf("compile %s made no new entry beside %s", ref, out)
+		}
+		writing := max(p.Ended().Sub(w.firstAt()), time.Millisecond)
 		gens[i] = readBundle(t, out).Manifest.Generation
+		fromStart[i], fromWrite[i] = newKillWindow(p.Took()), newKillWindow(writing)
+		t.Logf("compile %s takes %s, its writes %s", ref, p.Took().Round(time.Millisecond), writing.Round(time.Millisecond))
 	}
-	t.Logf("a full compile of %s takes %s, the incremental one of %s %s", refs[0], took[0].Round(time.Millisecond), refs[1], took[1].Round(time.Millisecond))
 	current := 1
-	windows[0], windows[1] = newKillWindow(took[0]), newKillWindow(took[1])
 
 	kills := rounds(10)
 	outcome := map[string]int{}
 	for kills > 0 {
 		target := 1 - current
-		w := watchDir(filepath.Dir(out))
-		p := compile(refs[target])
-		sleepOrExit(p, windows[target].draw(rnd))
-		killed := p.Kill()
-		if killed {
-			windows[target].widen()
-		} else {
-			windows[target].shorten(p.Took())
-		}
-		wrote := w.stop()
-		if !killed && p.Cmd.ProcessState.ExitCode() != 0 {
-			t.Fatalf("compile %s exited %d before the kill:\n%s", refs[target], p.Cmd.ProcessState.ExitCode(), p.Output())
-		}
+		what := killCompile(t, rnd, compile(refs[target]), out, &fromStart[target], &fromWrite[target])
 		b := readBundle(t, out)
 		switch b.Manifest.Generation {
 		case gens[current]:
@@ -119,17 +112,20 @@ func TestCompileKilled(t *testing.T) {
 		default:
 			t.Fatalf("after a kill, %s holds generation %s, neither %s nor %s", out, short(b.Manifest.Generation), short(gens[0]), short(gens[1]))
 		}
-		switch {
-		case !killed:
-			outcome["finished before the kill"]++
+		if what == finished {
+			outcome[what]++
+			if current != target {
+				t.Fatalf("compile %s finished, but %s holds generation %s", refs[target], out, short(b.Manifest.Generation))
+			}
 			continue
-		case current == target:
-			outcome["killed after the swap"]++
-		case wrote:
-			outcome["killed while writing the bundle"]++
-		default:
-			outcome["killed before writing"]++
 		}
+		if what == killedBeforeWrites && current == target {
+			t.Fatalf("a compile killed before it wrote anything switched %s to %s", out, short(gens[target]))
+		}
+		if current == target {
+			what = killedAfterSwap
+		}
+		outcome[what]++
 		kills--
 		if kills%5 == 0 {
 			// The next compile succeeds, and cleans up.
@@ -143,9 +139,54 @@ func TestCompileKilled(t *testing.T) {
 		}
 	}
 	t.Logf("where the kills landed: %v", outcome)
-	if outcome["killed while writing the bundle"] == 0 {
+	if outcome[killedWhileWriting] == 0 {
 		t.Errorf("no kill landed while a bundle was written (%v): the test proves nothing; make the history larger", outcome)
 	}
+}
+
+const (
+	killedWhileWriting = "killed while writing the bundle"
+	killedAfterSwap    = "killed after the swap"
+)
+
+// killCompile SIGKILLs a compile at a random moment and returns where the
+// kill landed. One kill in four comes at a moment drawn in fromStart; the
+// others wait for the compile's first new entry beside --out, then a
+// moment drawn in fromWrite. A compile that finishes first shortens the
+// window.
+func killCompile(t *testing.T, rnd *rand.Rand, p *process, out string, fromStart, fromWrite *killWindow) string {
+	t.Helper()
+	w := watchDir(filepath.Dir(out))
+	defer w.stop()
+	window := fromStart
+	if rnd.IntN(4) == 0 {
+		sleepOrExit(p, fromStart.draw(rnd))
+	} else {
+		select {
+		case <-w.first:
+			window = fromWrite
+			sleepOrExit(p, fromWrite.draw(rnd))
+		case <-p.Done():
+		case <-time.After(3 * time.Minute):
+			t.Fatalf("compile wrote nothing in 3 minutes:\n%s", p.Output())
+		}
+	}
+	if !p.Kill() {
+		if code := p.Cmd.ProcessState.ExitCode(); code != 0 {
+			t.Fatalf("compile exited %d before it was killed:\n%s", code, p.Output())
+		}
+		if window == fromWrite {
+			fromWrite.shorten(p.Ended().Sub(w.firstAt()))
+		} else {
+			fromStart.shorten(p.Took())
+		}
+		return finished
+	}
+	window.widen()
+	if w.seen() {
+		return killedWhileWriting
+	}
+	return killedBeforeWrites
 }
 
 // readBundle reads and verifies the bundle in dir, failing the test when it
@@ -176,43 +217,64 @@ func checkPruned(t *testing.T, out string) {
 	}
 }
 
-// dirWatch notes whether new entries appear in a folder: a compile writing
-// its bundle makes a store or a temporary folder beside --out.
+// dirWatch notes when the first new entry appears in a folder: a compile
+// writing its bundle makes a store or a temporary folder beside --out.
 type dirWatch struct {
 	before map[string]bool
+	first  chan struct{} // closed when a new entry appeared
+	at     time.Time     // when it was seen; set before first is closed
 	cancel context.CancelFunc
-	done   chan bool
+	done   chan struct{}
 }
 
 func watchDir(dir string) *dirWatch {
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &dirWatch{before: map[string]bool{}, cancel: cancel, done: make(chan bool, 1)}
+	w := &dirWatch{before: map[string]bool{}, first: make(chan struct{}), cancel: cancel, done: make(chan struct{})}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		w.before[e.Name()] = true
 	}
 	go func() {
+		defer close(w.done)
 		for {
 			entries, _ := os.ReadDir(dir)
 			for _, e := range entries {
 				if !w.before[e.Name()] {
-					w.done <- true
+					w.at = time.Now()
+					close(w.first)
 					return
 				}
 			}
 			select {
 			case <-ctx.Done():
-				w.done <- false
 				return
-			case <-time.After(2 * time.Millisecond):
+			case <-time.After(time.Millisecond):
 			}
 		}
 	}()
 	return w
 }
 
-// stop ends the watch and reports whether a new entry appeared.
-func (w *dirWatch) stop() bool {
+// seen reports whether a new entry appeared.
+func (w *dirWatch) seen() bool {
+	select {
+	case <-w.first:
+		return true
+	default:
+		return false
+	}
+}
+
+// firstAt is when the first new entry was seen, or the zero time.
+func (w *dirWatch) firstAt() time.Time {
+	if w.seen() {
+		return w.at
+	}
+	return time.Time{}
+}
+
+// stop ends the watch.
+func (w *dirWatch) stop() {
 	w.cancel()
-	return <-w.done
+	<-w.done
 }

@@ -103,7 +103,7 @@ func TestCompileKilled(t *testing.T) {
 	outcome := map[string]int{}
 	for kills > 0 {
 		target := 1 - current
-		what := killCompile(t, rnd, compile(refs[target]), out, &fromStart[target], &fromWrite[target])
+		what := killCompile(t, rnd, func() *process { return compile(refs[target]) }, out, &fromStart[target], &fromWrite[target])
 		b := readBundle(t, out)
 		switch b.Manifest.Generation {
 		case gens[current]:
@@ -149,40 +149,16 @@ const (
 	killedAfterSwap    = "killed after the swap"
 )
 
-// killCompile SIGKILLs a compile at a random moment and returns where the
-// kill landed. One kill in four comes at a moment drawn in fromStart; the
-// others wait for the compile's first new entry beside --out, then a
-// moment drawn in fromWrite. A compile that finishes first shortens the
-// window.
-func killCompile(t *testing.T, rnd *rand.Rand, p *process, out string, fromStart, fromWrite *killWindow) string {
+// killCompile starts a compile and SIGKILLs it at a moment drawn by
+// killDrawn, the first write being the first new entry beside out, and
+// returns where the kill landed.
+func killCompile(t *testing.T, rnd *rand.Rand, compile func() *process, out string, fromStart, fromWrite *killWindow) string {
 	t.Helper()
 	w := watchDir(filepath.Dir(out))
 	defer w.stop()
-	window := fromStart
-	if rnd.IntN(4) == 0 {
-		sleepOrExit(p, fromStart.draw(rnd))
-	} else {
-		select {
-		case <-w.first:
-			window = fromWrite
-			sleepOrExit(p, fromWrite.draw(rnd))
-		case <-p.Done():
-		case <-time.After(3 * time.Minute):
-			t.Fatalf("compile wrote nothing in 3 minutes:\n%s", p.Output())
-		}
-	}
-	if !p.Kill() {
-		if code := p.Cmd.ProcessState.ExitCode(); code != 0 {
-			t.Fatalf("compile exited %d before it was killed:\n%s", code, p.Output())
-		}
-		if window == fromWrite {
-			fromWrite.shorten(p.Ended().Sub(w.firstAt()))
-		} else {
-			fromStart.shorten(p.Took())
-		}
+	if !killDrawn(t, rnd, compile(), w.first, w.firstAt, fromStart, fromWrite) {
 		return finished
 	}
-	window.widen()
 	if w.seen() {
 		return killedWhileWriting
 	}
@@ -256,14 +232,7 @@ func watchDir(dir string) *dirWatch {
 }
 
 // seen reports whether a new entry appeared.
-func (w *dirWatch) seen() bool {
-	select {
-	case <-w.first:
-		return true
-	default:
-		return false
-	}
-}
+func (w *dirWatch) seen() bool { return closed(w.first) }
 
 // firstAt is when the first new entry was seen, or the zero time.
 func (w *dirWatch) firstAt() time.Time {

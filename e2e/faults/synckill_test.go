@@ -165,49 +165,61 @@ const (
 	killedAfterSwitch  = "killed after the switch"
 )
 
-// killSync starts a sync and SIGKILLs it at a random moment, and returns
-// where the kill landed. One kill in four comes at a moment drawn in
-// fromStart; the others wait for the sync's first write, then a moment
-// drawn in fromWrite. A sync that finishes first shortens the window.
+// killSync starts a sync and SIGKILLs it at a moment drawn by killDrawn,
+// and returns where the kill landed.
 func killSync(t *testing.T, rnd *rand.Rand, cli *clientv3.Client, keys bundle.Keys, args []string, fromStart, fromWrite *killWindow) string {
 	t.Helper()
 	m := watchWrites(t, cli, keys)
 	defer m.stop()
 	p := start(t, nil, args...)
+	if !killDrawn(t, rnd, p, m.first, func() time.Time { return m.firstAt }, fromStart, fromWrite) {
+		return finished
+	}
+	// Let the watch deliver what the sync wrote before it died.
+	m.settle(t, cli)
+	switch {
+	case !closed(m.first):
+		return killedBeforeWrites
+	case !closed(m.switched):
+		return killedMidPublish
+	}
+	return killedAfterSwitch
+}
+
+// killDrawn SIGKILLs p at a random moment and reports whether the kill came
+// before p exited. One kill in four comes at a moment drawn in fromStart;
+// the others wait until first is closed, at p's first write, then a moment
+// drawn in fromWrite. firstAt tells when first was closed. A process that
+// exits before its kill must exit 0, and shortens the window its moment was
+// drawn in; a kill widens it.
+func killDrawn(t *testing.T, rnd *rand.Rand, p *process, first <-chan struct{}, firstAt func() time.Time, fromStart, fromWrite *killWindow) bool {
+	t.Helper()
 	window := fromStart
 	if rnd.IntN(4) == 0 {
 		sleepOrExit(p, fromStart.draw(rnd))
 	} else {
 		select {
-		case <-m.first:
+		case <-first:
 			window = fromWrite
 			sleepOrExit(p, fromWrite.draw(rnd))
 		case <-p.Done():
-		case <-time.After(2 * time.Minute):
-			t.Fatalf("sync wrote nothing in 2 minutes:\n%s", p.Output())
+		case <-time.After(3 * time.Minute):
+			t.Fatalf("%s wrote nothing in 3 minutes:\n%s", p.Cmd, p.Output())
 		}
 	}
 	if !p.Kill() {
 		if code := p.Cmd.ProcessState.ExitCode(); code != 0 {
-			t.Fatalf("sync exited %d before it was killed:\n%s", code, p.Output())
+			t.Fatalf("%s exited %d before it was killed:\n%s", p.Cmd, code, p.Output())
 		}
 		if window == fromWrite {
-			fromWrite.shorten(p.Ended().Sub(m.firstAt)) // firstAt was set before first was closed
+			fromWrite.shorten(p.Ended().Sub(firstAt()))
 		} else {
 			fromStart.shorten(p.Took())
 		}
-		return finished
+		return false
 	}
 	window.widen()
-	// Let the watch deliver what the sync wrote before it died.
-	m.settle(t, cli)
-	switch {
-	case !m.seen(m.first):
-		return killedBeforeWrites
-	case !m.seen(m.switched):
-		return killedMidPublish
-	}
-	return killedAfterSwitch
+	return true
 }
 
 func randDuration(rnd *rand.Rand, d time.Duration) time.Duration {
@@ -266,7 +278,7 @@ func watchWrites(t *testing.T, cli *clientv3.Client, keys bundle.Keys) *writeMon
 					close(m.first)
 				}
 				m.lastAt = now
-				if string(ev.Kv.Key) == keys.Generation() && !m.seen(m.switched) {
+				if string(ev.Kv.Key) == keys.Generation() && !closed(m.switched) {
 					close(m.switched)
 				}
 				m.last.Store(max(m.last.Load(), ev.Kv.ModRevision))
@@ -276,7 +288,8 @@ func watchWrites(t *testing.T, cli *clientv3.Client, keys bundle.Keys) *writeMon
 	return m
 }
 
-func (m *writeMonitor) seen(ch chan struct{}) bool {
+// closed reports whether ch is closed.
+func closed(ch <-chan struct{}) bool {
 	select {
 	case <-ch:
 		return true

@@ -241,40 +241,62 @@ func (p *tab) do(method string, params, out any) {
 // eval evaluates a JavaScript expression and decodes its value into out.
 func (p *tab) eval(expr string, out any) {
 	p.t.Helper()
+	if err := p.tryEval(expr, out); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// tryEval is eval, returning what went wrong.
+func (p *tab) tryEval(expr string, out any) error {
 	var r struct {
 		Result struct {
 			Value json.RawMessage `json:"value"`
 		} `json:"result"`
 		ExceptionDetails *struct {
-			Text string `json:"text"`
+			Text      string `json:"text"`
+			Exception *struct {
+				Description string `json:"description"`
+			} `json:"exception"`
 		} `json:"exceptionDetails"`
 	}
-	p.do("Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true, "awaitPromise": true}, &r)
-	if r.ExceptionDetails != nil {
-		p.t.Fatalf("evaluate %s: %s", expr, r.ExceptionDetails.Text)
+	params := map[string]any{"expression": expr, "returnByValue": true, "awaitPromise": true}
+	if err := p.b.call(p.ctx, p.session, "Runtime.evaluate", params, &r); err != nil {
+		return err
+	}
+	if e := r.ExceptionDetails; e != nil {
+		if e.Exception != nil {
+			return fmt.Errorf("evaluate %s: %s: %s", expr, e.Text, e.Exception.Description)
+		}
+		return fmt.Errorf("evaluate %s: %s", expr, e.Text)
 	}
 	if out != nil {
 		if err := json.Unmarshal(r.Result.Value, out); err != nil {
-			p.t.Fatalf("evaluate %s: %s: %v", expr, r.Result.Value, err)
+			return fmt.Errorf("evaluate %s: %s: %v", expr, r.Result.Value, err)
 		}
 	}
+	return nil
 }
 
-// waitFor polls a JavaScript condition until it holds or the test's
-// context ends.
+// waitFor polls a JavaScript condition until it holds, for 30 seconds at
+// the most. A page navigates while it is polled: an evaluation that fails
+// because the document went away, or throws because the next one is not
+// there yet, is tried again.
 func (p *tab) waitFor(what, expr string) {
 	p.t.Helper()
+	deadline := time.After(30 * time.Second)
 	for {
 		var ok bool
-		p.eval("!!("+expr+")", &ok)
-		if ok {
+		err := p.tryEval("!!("+expr+")", &ok)
+		if err == nil && ok {
 			return
 		}
 		select {
 		case <-p.ctx.Done():
+			p.t.Fatalf("waiting for %s (%s): %v (last evaluation: %v)", what, expr, p.ctx.Err(), err)
+		case <-deadline:
 			var url string
-			p.eval("location.href", &url)
-			p.t.Fatalf("waiting for %s (%s) at %s: %v", what, expr, url, p.ctx.Err())
+			p.tryEval("location.href", &url)
+			p.t.Fatalf("waiting for %s (%s) at %s: 30 s went by (last evaluation: %v)", what, expr, url, err)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/api"
 )
 
 // Verdict is the server's judgement of a proposed version of a schema, the
@@ -249,7 +250,7 @@ func commitMessage(v *Verdict) string {
 }
 
 func (s *Server) writeCreated(w http.ResponseWriter, r *http.Request, code int, c Created) {
-	data, err := encodeJSON(c)
+	data, err := api.Encode(c)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

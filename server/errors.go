@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/schemareg/schemareg/internal/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -150,7 +151,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &e) && e.Field != "" {
 		body[e.Field] = e.Detail
 	}
-	data, _ := encodeJSON(body)
+	data, _ := api.Encode(body)
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {

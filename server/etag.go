@@ -3,11 +3,11 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/schemareg/schemareg/internal/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -71,21 +71,11 @@ func (r *rep) size() int64 { return int64(len(r.body)+len(r.gz)) + 256 }
 
 // jsonRep encodes v as a JSON rep: no HTML escaping, a trailing newline.
 func jsonRep(v any) (*rep, error) {
-	data, err := encodeJSON(v)
+	data, err := api.Encode(v)
 	if err != nil {
 		return nil, err
 	}
 	return newRep(data, typeJSON, ""), nil
-}
-
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // headerValues are header values every response shares, built once in

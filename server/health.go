@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/schemareg/schemareg/internal/api"
 )
 
 // Status is the body of GET /health and GET /ready.
@@ -87,7 +89,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) writeStatus(w http.ResponseWriter, r *http.Request, code int, st Status) {
-	data, err := encodeJSON(st)
+	data, err := api.Encode(st)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -6,47 +6,24 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/schemareg/schemareg/internal/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // The JSON shapes of the lists are those of the static mirror the site
-// writes (site.SchemaList, site.VersionList): a CDN serving the mirror and
-// this server answer the same bytes.
-
-// SchemaList is the body of GET /schemas. Next, only in a page, is the id to
-// pass as ?after= for the next page; it is absent on the last one.
-type SchemaList struct {
-	Schemas []SchemaEntry `json:"schemas"`
-	Next    string        `json:"next,omitempty"`
-}
-
-// SchemaEntry is one schema in a SchemaList.
-type SchemaEntry struct {
-	ID     string `json:"id"`
-	Latest string `json:"latest"`
-	// Digest is the latest version's digest.
-	Digest        string `json:"digest"`
-	Title         string `json:"title"`
-	Description   string `json:"description"`
-	Deprecated    bool   `json:"deprecated"`
-	Compatibility string `json:"compatibility"`
-}
-
-// VersionList is the body of GET /schema/{id}/versions: every version,
-// oldest first.
-type VersionList struct {
-	ID       string         `json:"id"`
-	Versions []VersionEntry `json:"versions"`
-}
-
-// VersionEntry is one version in a VersionList.
-type VersionEntry struct {
-	Version string `json:"version"`
-	Digest  string `json:"digest"`
-	Commit  string `json:"commit"`
-	Time    string `json:"time"`
-	Bump    string `json:"bump"`
-}
+// writes: a CDN serving the mirror and this server answer the same bytes.
+type (
+	// SchemaList is the body of GET /schemas. Next, only in a page, is the
+	// id to pass as ?after= for the next page; it is absent on the last one.
+	SchemaList = api.SchemaList
+	// SchemaEntry is one schema in a SchemaList.
+	SchemaEntry = api.SchemaEntry
+	// VersionList is the body of GET /schema/{id}/versions: every version,
+	// oldest first.
+	VersionList = api.VersionList
+	// VersionEntry is one version in a VersionList.
+	VersionEntry = api.VersionEntry
+)
 
 // MaxPage is the largest ?limit= of GET /schemas.
 const MaxPage = 1000

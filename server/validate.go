@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -165,7 +166,7 @@ func (s *Server) handleValidate(w http.ResponseWriter, r *http.Request) {
 		res.Errors = []compiler.DataError{}
 	}
 	s.metrics.rowsChecked.Inc()
-	out, err := encodeJSON(res)
+	out, err := api.Encode(res)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -1,46 +1,25 @@
 package site
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"path"
 
+	"github.com/schemareg/schemareg/internal/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
-// SchemaList is api/schemas.json: every schema with its latest version.
-type SchemaList struct {
-	Schemas []SchemaEntry `json:"schemas"`
-}
-
-// SchemaEntry is one schema in SchemaList.
-type SchemaEntry struct {
-	ID     string `json:"id"`
-	Latest string `json:"latest"`
-	// Digest is the latest version's digest.
-	Digest        string `json:"digest"`
-	Title         string `json:"title"`
-	Description   string `json:"description"`
-	Deprecated    bool   `json:"deprecated"`
-	Compatibility string `json:"compatibility"`
-}
-
-// VersionList is api/schema/<id>/versions.json: every version of a schema,
-// oldest first.
-type VersionList struct {
-	ID       string         `json:"id"`
-	Versions []VersionEntry `json:"versions"`
-}
-
-// VersionEntry is one version in VersionList.
-type VersionEntry struct {
-	Version string `json:"version"`
-	Digest  string `json:"digest"`
-	Commit  string `json:"commit"`
-	Time    string `json:"time"`
-	Bump    string `json:"bump"`
-}
+// The mirror's lists have the shapes of the server's answers.
+type (
+	// SchemaList is api/schemas.json: every schema with its latest version.
+	SchemaList = api.SchemaList
+	// SchemaEntry is one schema in SchemaList.
+	SchemaEntry = api.SchemaEntry
+	// VersionList is api/schema/<id>/versions.json: every version of a
+	// schema, oldest first.
+	VersionList = api.VersionList
+	// VersionEntry is one version in VersionList.
+	VersionEntry = api.VersionEntry
+)
 
 // SchemasJSON returns the bytes of api/schemas.json for a manifest.
 func SchemasJSON(m *bundle.Manifest) ([]byte, error) {
@@ -61,7 +40,7 @@ func SchemasJSON(m *bundle.Manifest) ([]byte, error) {
 			Compatibility: s.Compatibility,
 		})
 	}
-	return encodeJSON(list)
+	return api.Encode(list)
 }
 
 // VersionsJSON returns the bytes of api/schema/<id>/versions.json for a schema.
@@ -76,19 +55,7 @@ func VersionsJSON(s *bundle.Schema) ([]byte, error) {
 			Bump:    v.Bump,
 		})
 	}
-	return encodeJSON(list)
-}
-
-// encodeJSON encodes v the way every mirror file is encoded: no HTML
-// escaping, no indentation, a trailing newline.
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return api.Encode(list)
 }
 
 // mirrorSchemasPath is the path of schemas.json.

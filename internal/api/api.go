@@ -1,0 +1,61 @@
+// Package api holds the JSON shapes of the registry's lists and the one
+// way they are encoded, shared by the server, which answers them, and the
+// site, whose static mirror holds them: a CDN serving the mirror and the
+// server answer the same bytes.
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// SchemaList is the body of GET /schemas and of the mirror's
+// api/schemas.json. Next, only in a page the server answers, is the id to
+// pass as ?after= for the next page; it is absent on the last one.
+type SchemaList struct {
+	Schemas []SchemaEntry `json:"schemas"`
+	Next    string        `json:"next,omitempty"`
+}
+
+// SchemaEntry is one schema in a SchemaList, with its latest version.
+type SchemaEntry struct {
+	ID     string `json:"id"`
+	Latest string `json:"latest"`
+	// Digest is the latest version's digest.
+	Digest        string `json:"digest"`
+	Title         string `json:"title"`
+	Description   string `json:"description"`
+	Deprecated    bool   `json:"deprecated"`
+	Compatibility string `json:"compatibility"`
+}
+
+// VersionList is the body of GET /schema/{id}/versions and of the mirror's
+// api/schema/<id>/versions.json: every version of a schema, oldest first.
+type VersionList struct {
+	ID       string         `json:"id"`
+	Versions []VersionEntry `json:"versions"`
+}
+
+// VersionEntry is one version in a VersionList.
+type VersionEntry struct {
+	Version string `json:"version"`
+	Digest  string `json:"digest"`
+	Commit  string `json:"commit"`
+	// Time is the commit time, RFC 3339 in UTC.
+	Time string `json:"time"`
+	// Bump is the bump the version made over the one before: "none" for
+	// the first, else "patch", "minor" or "major".
+	Bump string `json:"bump"`
+}
+
+// Encode encodes v as every body the registry builds is encoded: no HTML
+// escaping, no indentation, a trailing newline.
+func Encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -299,7 +299,13 @@ func (s *Syncer) publishOnce(ctx context.Context, b *bundle.Bundle, pp **plan, r
 			return err
 		}
 	}
-	return s.prune(ctx, p.gen, modRev, res)
+	// The generation is published: what prune leaves, the next publish
+	// prunes.
+	if err := s.prune(ctx, p.gen, modRev, res); err != nil {
+		s.logger.Warn("generation published; pruning older generations failed, the next publish prunes them",
+			LogKeyGeneration, p.gen, LogKeyError, err)
+	}
+	return nil
 }
 
 // readPublished reads the generation key and, unless it names gen, the

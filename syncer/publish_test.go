@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -231,14 +232,7 @@ func TestPublishPrunesOldGenerations(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	resp, err := cli.Get(t.Context(), keys.IndexRoot(), clientv3.WithPrefix(), clientv3.WithKeysOnly())
-	if err != nil {
-		t.Fatal(err)
-	}
-	gens := map[string]bool{}
-	for _, kv := range resp.Kvs {
-		gens[strings.Split(strings.TrimPrefix(string(kv.Key), keys.IndexRoot()), "/")[0]] = true
-	}
+	gens := indexGenerations(t, cli, keys)
 	if len(gens) != 3 || !gens[bundle.Ref(last.Manifest.Generation)] {
 		t.Fatalf("index keys of %d generations kept, want 3 with the current: %v", len(gens), gens)
 	}
@@ -247,6 +241,68 @@ func TestPublishPrunesOldGenerations(t *testing.T) {
 	if resp, _ := cli.Get(t.Context(), keys.Schema("s0000", "1.0.0")); len(resp.Kvs) != 1 {
 		t.Fatal("a published version was deleted")
 	}
+}
+
+// TestPublishPruneFailsAfterSwitch has the prune after a switch fail: the
+// generation is published, so Publish reports success, and the next
+// publish prunes what this one left.
+func TestPublishPruneFailsAfterSwitch(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	keys := bundle.Keys{Prefix: "/prunefail"}
+	publish := func(ctx context.Context, kv clientv3.KV, b *bundle.Bundle) (*Result, error) {
+		s := New(kv, testLogger(t))
+		s.Keys, s.KeepGenerations = keys, 1
+		return s.Publish(ctx, b)
+	}
+	a := mustBundle(t, spec{schemas: 3, versions: 1})
+	b := mustBundle(t, spec{schemas: 3, versions: 2})
+	c := mustBundle(t, spec{schemas: 3, versions: 3})
+	if _, err := publish(t.Context(), cli, a); err != nil {
+		t.Fatal(err)
+	}
+	// The prune's first read finds its context ended.
+	ctx, cancel := context.WithCancel(t.Context())
+	kv := &hookKV{KV: cli, onGet: func(key string) {
+		if key == keys.IndexRoot() {
+			cancel()
+		}
+	}}
+	res, err := publish(ctx, kv, b)
+	if err != nil {
+		t.Fatalf("publish with a failing prune: %v", err)
+	}
+	if res.NoOp || res.Previous != a.Manifest.Generation || res.Pruned != 0 {
+		t.Errorf("result %+v, want a switch from %s that pruned nothing", res, short(a.Manifest.Generation))
+	}
+	checkPublished(t, cli, keys, b)
+	if n := len(indexGenerations(t, cli, keys)); n != 2 {
+		t.Errorf("after the failed prune, index keys of %d generations, want 2", n)
+	}
+	if res, err = publish(t.Context(), cli, c); err != nil {
+		t.Fatal(err)
+	}
+	if res.Pruned != 2 {
+		t.Errorf("the next publish pruned %d generations, want 2", res.Pruned)
+	}
+	if n := len(indexGenerations(t, cli, keys)); n != 1 {
+		t.Errorf("after the next publish, index keys of %d generations, want 1", n)
+	}
+	checkPublished(t, cli, keys, c)
+}
+
+// indexGenerations returns the refs of the generations whose index keys are
+// in etcd.
+func indexGenerations(t *testing.T, cli clientv3.KV, keys bundle.Keys) map[string]bool {
+	t.Helper()
+	resp, err := cli.Get(t.Context(), keys.IndexRoot(), clientv3.WithPrefix(), clientv3.WithKeysOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gens := map[string]bool{}
+	for _, kv := range resp.Kvs {
+		gens[strings.Split(strings.TrimPrefix(string(kv.Key), keys.IndexRoot()), "/")[0]] = true
+	}
+	return gens
 }
 
 // TestPublishOpenedBundle publishes bundles that continue one on disk, as

@@ -154,6 +154,10 @@ func TestSyncWatchCommand(t *testing.T) {
 	waitGeneration(a.Manifest.Generation)
 	b := writeBundle(t, dir, 2)
 	waitGeneration(b.Manifest.Generation)
+	// The line comes once Publish returns, after the switch etcd shows.
+	for deadline := time.Now().Add(time.Minute); strings.Count(out.String(), "published generation") < 2 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("sync --watch: %v\n%s", err, errb.String())

@@ -125,6 +125,13 @@ func clientMessage(err error, status int) string {
 	return "internal error; see the server log"
 }
 
+// WriteError answers err in the server's one error shape, for handlers
+// mounted beside its routes: an *Error of one of the Err kinds sets the
+// status and the message the client reads.
+func (s *Server) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	s.writeError(w, r, err)
+}
+
 // writeError answers err in the one error shape. Server errors are logged
 // with the request's id.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {

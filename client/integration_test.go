@@ -240,6 +240,19 @@ func TestAgainstServer(t *testing.T) {
 		if err != nil || back.Compatible || len(back.Breaking()) == 0 {
 			t.Errorf("Compat backwards: %+v, %v", back, err)
 		}
+		// The same step judged in another mode and policy than the schema's.
+		full, err := c.Compat(ctx, "ticks_v1", "1.0.0", "latest", client.InMode("full"), client.UnderPolicy("STRICT"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.Mode != "FULL" || full.Policy != "STRICT" || full.Compatible || len(full.Breaking()) == 0 || full.Bump != "major" {
+			t.Errorf("Compat in FULL, STRICT: %+v", full)
+		}
+		var apiErr *client.APIError
+		if _, err := c.Compat(ctx, "ticks_v1", "1.0.0", "latest", client.InMode("SIDEWAYS")); !errors.As(err, &apiErr) ||
+			apiErr.Status != http.StatusBadRequest || !strings.Contains(apiErr.Message, "SIDEWAYS") {
+			t.Errorf("Compat in an unknown mode: %v", err)
+		}
 	})
 	t.Run("Validate", func(t *testing.T) {
 		good := map[string]any{"ts": "2026-01-02T15:04:05.123456Z", "symbol": "ESH6", "price": 5321.25, "size": 3, "side": "B"}

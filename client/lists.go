@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -131,13 +132,36 @@ func (v *Compat) Breaking() []Change {
 	return out
 }
 
+// CompatOption configures Compat.
+type CompatOption func(url.Values)
+
+// InMode judges under a compatibility mode other than the schema's own,
+// e.g. "FULL_TRANSITIVE": what would the change be under it.
+func InMode(mode string) CompatOption {
+	return func(q url.Values) { q.Set("mode", mode) }
+}
+
+// UnderPolicy judges under a compatibility policy other than the
+// server's: "LENIENT" or "STRICT".
+func UnderPolicy(policy string) CompatOption {
+	return func(q url.Values) { q.Set("policy", policy) }
+}
+
 // Compat returns the verdict on going from version from to version to of
 // a schema (either may be "latest"), under the schema's compatibility
-// mode and the server's policy.
-func (c *Client) Compat(ctx context.Context, id, from, to string) (*Compat, error) {
+// mode and the server's policy, or those the options name. An unknown
+// mode or policy is an *APIError of status 400.
+func (c *Client) Compat(ctx context.Context, id, from, to string, opts ...CompatOption) (*Compat, error) {
 	u, err := endpoint(c.base, "compat", id, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("compat %s %s..%s: %w", id, from, to, err)
+	}
+	if len(opts) > 0 {
+		q := url.Values{}
+		for _, o := range opts {
+			o(q)
+		}
+		u += "?" + q.Encode()
 	}
 	rep, err := c.fetch(ctx, &call{method: http.MethodGet, url: u, accept: typeJSON, cache: true})
 	if err != nil {

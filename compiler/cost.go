@@ -3,6 +3,7 @@ package compiler
 import (
 	"errors"
 	"net/url"
+	"regexp/syntax"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -26,6 +27,15 @@ const (
 	// holds times the most checks the schema makes of one value. A larger
 	// document is refused unchecked, with one DataError of keyword "limit".
 	MaxChecks = 10_000_000
+	// MaxPatternSize is the most instructions one regular expression of a
+	// schema (a pattern, a key of patternProperties) may compile to. The
+	// work of matching a string grows with its length times this size.
+	MaxPatternSize = 2_000
+	// MaxPatternWork bounds the regular-expression work of one data
+	// document: the bytes of its strings and property names times the
+	// size of the schema's largest pattern. A larger document is refused
+	// unchecked, with one DataError of keyword "limit".
+	MaxPatternWork = 100_000_000
 	// maxExploreWork and maxBoundWork bound the work of the check of the
 	// evaluations itself: its exact walk, then its estimate.
 	maxExploreWork = 300_000
@@ -84,17 +94,97 @@ func walkSchema(v any, visit func(map[string]any)) {
 	}
 }
 
+// schemaCost is the most work a compiled schema asks of a validator.
+type schemaCost struct {
+	checks  int // the most times one value is checked against subschemas
+	pattern int // the instructions of its largest regular expression
+}
+
 // checkCost refuses a compiled schema under which one value may have to be
-// checked more than MaxEvaluations times, and returns the most times one
-// value may be. It follows the values a validator visits, from the root
-// down to MaxDepth levels, and counts for each the subschemas that apply
-// to it and along how many branches.
-func checkCost(d *Document, root *jsonschema.Schema) (int, error) {
+// checked more than MaxEvaluations times, or with a regular expression over
+// MaxPatternSize, and returns the most times one value may be checked and
+// the size of its largest pattern. It follows the values a validator
+// visits, from the root down to MaxDepth levels, and counts for each the
+// subschemas that apply to it and along how many branches.
+func checkCost(d *Document, root *jsonschema.Schema) (schemaCost, error) {
 	c := &coster{ids: map[*jsonschema.Schema]int32{}, onStack: map[int32]bool{}, seen: map[string]int{}}
 	c.add(root)
 	for i := 0; i < len(c.nodes); i++ { // c.nodes grows as edges are added
 		c.edges(int32(i))
 	}
+	largest, err := c.patterns(d)
+	if err != nil {
+		return schemaCost{}, err
+	}
+	checks, err := c.evaluations(d)
+	return schemaCost{checks: checks, pattern: largest}, err
+}
+
+// patterns refuses a regular expression of the schema over MaxPatternSize
+// and returns the size of the largest.
+func (c *coster) patterns(d *Document) (int, error) {
+	largest := 0
+	for i, n := range c.nodes {
+		type keyword struct{ re, ptr string }
+		var res []keyword
+		if n.s.Pattern != nil {
+			res = append(res, keyword{n.s.Pattern.String(), "/pattern"})
+		}
+		for _, e := range n.patterns {
+			res = append(res, keyword{e.re.String(), "/patternProperties/" + escapePointer(e.re.String())})
+		}
+		for _, k := range res {
+			size, err := patternSize(k.re)
+			if err != nil {
+				continue // the JSON Schema compiler compiled it: its engine is the judge
+			}
+			if size > MaxPatternSize {
+				at, where, ok := c.where(d, int32(i))
+				if ok {
+					at += k.ptr
+					where = displayPointer(at)
+				}
+				return 0, d.problem(at, "the regular expression %.80q at %s compiles to %d instructions; the limit is %d, since matching a string costs its length times this size: use fewer or smaller repetitions and alternatives",
+					k.re, where, size, MaxPatternSize)
+			}
+			largest = max(largest, size)
+		}
+	}
+	return largest, nil
+}
+
+// patternSize returns the instructions a regular expression compiles to.
+func patternSize(re string) (int, error) {
+	parsed, err := syntax.Parse(re, syntax.Perl)
+	if err != nil {
+		return 0, err
+	}
+	prog, err := syntax.Compile(parsed.Simplify())
+	if err != nil {
+		return 0, err
+	}
+	return len(prog.Inst), nil
+}
+
+// where returns the JSON pointer of a node in d and how to name it; ok is
+// false for a node of another registry schema, named by its location.
+func (c *coster) where(d *Document, node int32) (at, where string, ok bool) {
+	loc := c.nodes[node].s.Location
+	base, frag, _ := strings.Cut(loc, "#")
+	if base != d.location() {
+		return "", strings.TrimSuffix(trimRegistryBase(loc), "#"), false
+	}
+	f, err := url.PathUnescape(frag)
+	if err != nil {
+		return "", "a subschema of the schema", false
+	}
+	return f, displayPointer(f), true
+}
+
+// evaluations refuses a schema under which one value may have to be
+// checked more than MaxEvaluations times, and returns the most times one
+// value may be.
+func (c *coster) evaluations(d *Document) (int, error) {
 	c.dynamicEdges()
 	c.budget = maxExploreWork
 	err := c.explore(c.closure(0), MaxDepth)
@@ -116,16 +206,8 @@ func checkCost(d *Document, root *jsonschema.Schema) (int, error) {
 	if err == errCostWork {
 		return 0, d.problem("", "the schema's $refs and applicators combine in too many ways to bound the work of a validator; simplify how its subschemas refer to each other")
 	}
-	at, where := "", "a subschema of another registry schema"
 	if e, ok := err.(*costError); ok {
-		loc := c.nodes[e.node].s.Location
-		if base, frag, _ := strings.Cut(loc, "#"); base == d.location() {
-			if f, err := url.PathUnescape(frag); err == nil {
-				at, where = f, displayPointer(f)
-			}
-		} else {
-			where = strings.TrimSuffix(trimRegistryBase(loc), "#")
-		}
+		at, where, _ := c.where(d, e.node)
 		return 0, d.problem(at, "one value may have to be checked more than %d times, against %s along many branches: the $refs and applicators that lead to it multiply the checks; refer to shared subschemas along fewer branches", MaxEvaluations, where)
 	}
 	return 0, d.problem("", "%v", err)

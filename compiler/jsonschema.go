@@ -171,14 +171,14 @@ func (r *Registry) Compile(d *Document) (*Validator, error) {
 	if err != nil {
 		return nil, compileProblem(d, err)
 	}
-	checks, err := checkCost(d, s)
+	cost, err := checkCost(d, s)
 	if err != nil {
 		return nil, err
 	}
 	if err := d.checkArrow(r); err != nil {
 		return nil, err
 	}
-	return &Validator{schema: s, checks: checks}, nil
+	return &Validator{schema: s, checks: cost.checks, pattern: cost.pattern}, nil
 }
 
 // compileProblem turns a compiler error into a Problem at the right line.

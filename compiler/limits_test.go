@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"runtime"
@@ -389,5 +390,66 @@ func TestCheckLimit(t *testing.T) {
 	data, _ = ParseData(items(200_000))
 	if errs := light.Validate(data); errs != nil {
 		t.Errorf("200,000 items of a plain schema: %v", errs[:min(3, len(errs))])
+	}
+}
+
+// TestPatternLimits refuses a schema whose regular expression compiles to
+// more than MaxPatternSize instructions, at the keyword's line, and a data
+// document whose strings would cost more than MaxPatternWork steps of the
+// schema's largest pattern.
+func TestPatternLimits(t *testing.T) {
+	compile := func(doc string) (*Validator, error) {
+		t.Helper()
+		d, err := ParseDocument("p_v1.json", []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return NewRegistry(d).Compile(d)
+	}
+	// (a|b){0,999} compiles to several thousand instructions.
+	big := `{"id": "p_v1", "version": "1.0.0", "type": "object",
+  "properties": {
+    "code": {"type": "string",
+      "pattern": "^(a|b){0,999}$"}
+  },
+  "patternProperties": {"^x_[a-z]{0,9}$": {"type": "string"}}
+}`
+	_, err := compile(big)
+	var p *Problem
+	if !errors.As(err, &p) || p.Line != 4 || !strings.Contains(p.Message, "/properties/code/pattern") ||
+		!strings.Contains(p.Message, fmt.Sprintf("the limit is %d", MaxPatternSize)) {
+		t.Fatalf("a pattern over the limit: %v", err)
+	}
+	_, err = compile(strings.NewReplacer(`^(a|b){0,999}$`, `^(a|b){0,9}$`, `{0,9}$"`, `{0,999}$"`).Replace(big))
+	if !errors.As(err, &p) || p.Line != 6 || !strings.Contains(p.Message, "/patternProperties/^x_[a-z]{0,999}$") {
+		t.Fatalf("a patternProperties key over the limit: %v", err)
+	}
+
+	// Within the limit: compiled, and its size bounds the data.
+	v, err := compile(`{"id": "p_v1", "version": "1.0.0", "type": "array",
+  "items": {"type": "string", "pattern": "[a-f]{0,400}z"}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.pattern < 400 || v.pattern > MaxPatternSize {
+		t.Fatalf("largest pattern of %d instructions", v.pattern)
+	}
+	long := strings.Repeat("a", MaxPatternWork/v.pattern/4+1)
+	data, _ := ParseData([]byte(`["` + long + `","` + long + `","` + long + `","` + long + `"]`))
+	if errs := v.Validate(data); len(errs) != 1 || errs[0].Keyword != "limit" || !strings.Contains(errs[0].Message, "bytes of strings") {
+		t.Errorf("strings past the bound: %v", errs)
+	}
+	data, _ = ParseData([]byte(`["` + long + `"]`))
+	if errs := v.Validate(data); len(errs) != 1 || errs[0].Keyword != "pattern" {
+		t.Errorf("a string within the bound: %v", errs)
+	}
+	// A schema without patterns checks long strings.
+	v, err = compile(`{"id": "p_v1", "version": "1.0.0", "type": "array", "items": {"type": "string"}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ = ParseData([]byte(`["` + strings.Repeat("a", 2*MaxPatternWork/1000) + `"]`))
+	if errs := v.Validate(data); errs != nil {
+		t.Errorf("a long string, no pattern: %v", errs)
 	}
 }

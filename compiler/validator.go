@@ -12,8 +12,9 @@ import (
 // Validator checks data against a compiled schema. It is safe for
 // concurrent use.
 type Validator struct {
-	schema *jsonschema.Schema
-	checks int // the most times one value is checked against subschemas
+	schema  *jsonschema.Schema
+	checks  int // the most times one value is checked against subschemas
+	pattern int // the instructions of the schema's largest regular expression
 }
 
 // DataError is one reason a data document is invalid.
@@ -30,14 +31,22 @@ type DataError struct {
 // data is valid.
 //
 // A document with so many values that checking them could take more than
-// MaxChecks checks of a value against a subschema is not checked: it gets
-// one DataError, of keyword "limit".
+// MaxChecks checks of a value against a subschema, or with so many bytes
+// of strings that matching them could take more than MaxPatternWork steps
+// of the schema's largest regular expression, is not checked: it gets one
+// DataError, of keyword "limit".
 func (v *Validator) Validate(data any) []DataError {
-	if v.checks > 0 {
-		if n := countValues(data, MaxChecks/v.checks+1); n*v.checks > MaxChecks {
+	if v.checks > 0 || v.pattern > 0 {
+		values, bytes := measure(data, MaxChecks/max(v.checks, 1)+1, MaxPatternWork/max(v.pattern, 1)+1)
+		switch {
+		case v.checks > 0 && values*v.checks > MaxChecks:
 			return []DataError{{Keyword: "limit", Message: fmt.Sprintf(
 				"too large to check against this schema: more than %d values, each checked up to %d times; the limit is %d checks a document, so send fewer values at once",
 				MaxChecks/v.checks, v.checks, MaxChecks)}}
+		case v.pattern > 0 && bytes*v.pattern > MaxPatternWork:
+			return []DataError{{Keyword: "limit", Message: fmt.Sprintf(
+				"too large to check against this schema: more than %d bytes of strings and property names, each matched by regular expressions of up to %d instructions; the limit is %d steps a document, so send shorter strings or fewer at once",
+				MaxPatternWork/v.pattern, v.pattern, MaxPatternWork)}}
 		}
 	}
 	err := v.schema.Validate(data)
@@ -56,20 +65,23 @@ func (v *Validator) Validate(data any) []DataError {
 	return out
 }
 
-// countValues counts the values and property names of a decoded document,
-// up to limit.
-func countValues(v any, limit int) int {
-	n := 0
+// measure counts the values and property names of a decoded document, up
+// to valueLimit, and the bytes of its strings and property names, up to
+// byteLimit; it stops once either is reached.
+func measure(v any, valueLimit, byteLimit int) (values, bytes int) {
 	var walk func(v any)
 	walk = func(v any) {
-		if n >= limit {
+		if values >= valueLimit || bytes >= byteLimit {
 			return
 		}
-		n++
+		values++
 		switch v := v.(type) {
+		case string:
+			bytes += len(v)
 		case map[string]any:
-			n += len(v)
-			for _, c := range v {
+			values += len(v)
+			for k, c := range v {
+				bytes += len(k)
 				walk(c)
 			}
 		case []any:
@@ -79,7 +91,7 @@ func countValues(v any, limit int) int {
 		}
 	}
 	walk(v)
-	return n
+	return values, bytes
 }
 
 // collectLeaves flattens a validation error tree into its leaves: the

@@ -30,7 +30,7 @@
 //	<id>/<version>/index.html            one version, permanent: fields, example, raw JSON
 //	<id>/<version>.json                  the version's canonical bytes (download)
 //	<id>/<version>.arrow                 its Arrow IPC schema, when it has one
-//	<id>/changelog/index.html            every version with its bump, verdict and changes
+//	<id>/changelog/index.html            every version with its bump, verdict and changes; refused commits
 //	<id>/diff/<from>..<to>/index.html    two consecutive versions, breaking changes marked
 //	api/schemas.json                     the static registry mirror (below)
 //	api/schema/<id>/versions.json

@@ -186,3 +186,51 @@ func assertNoLeftovers(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestRefusedChangesOnTheChangelog shows the violations of the history on
+// the changelog of the schema they concern, by id or, without one, by the
+// schema's path, newest first and escaped; a schema without any shows none.
+func TestRefusedChangesOnTheChangelog(t *testing.T) {
+	b := exampleBundle(t)
+	ticks, ok := b.Manifest.Schema("ticks_v1")
+	if !ok {
+		t.Fatal("no ticks_v1 in the example bundle")
+	}
+	b.Manifest.Violations = []bundle.Violation{
+		{Commit: strings.Repeat("a", 40), Time: "2026-03-01T10:00:00Z", Path: ticks.Path, Line: 3, ID: "ticks_v1", Version: "1.1.0",
+			Kind: "MUTATED_VERSION", Message: `version 1.1.0 of ticks_v1 was changed after it was published <script>`},
+		{Commit: strings.Repeat("b", 40), Time: "2026-03-02T10:00:00Z", Path: ticks.Path,
+			Kind: "INVALID_SCHEMA", Message: "the file is not JSON"},
+		{Commit: strings.Repeat("c", 40), Time: "2026-03-03T10:00:00Z", Path: "schemas/other.json", ID: "other_v1", Version: "1.0.0",
+			Kind: "INVALID_BUMP", Message: "not about ticks_v1"},
+	}
+	dir, _ := mustGenerate(t, b, goldenOptions())
+	page, err := os.ReadFile(filepath.Join(dir, "ticks_v1", "changelog", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(page)
+	section := html[strings.Index(html, `<h2 id="refused">`)+1:]
+	if !strings.Contains(html, `<h2 id="refused">Refused changes</h2>`) {
+		t.Fatalf("no refused changes on the changelog:\n%s", html)
+	}
+	invalid, mutated := strings.Index(section, "INVALID_SCHEMA"), strings.Index(section, "MUTATED_VERSION")
+	if invalid < 0 || mutated < 0 || invalid > mutated {
+		t.Errorf("the two violations of ticks_v1, newest first: INVALID_SCHEMA at %d, MUTATED_VERSION at %d", invalid, mutated)
+	}
+	for _, want := range []string{"published &lt;script&gt;", ticks.Path + ":3", "<code title=\"" + strings.Repeat("a", 40) + "\">aaaaaaaaaaaa</code>", "<td>1.1.0</td>"} {
+		if !strings.Contains(section, want) {
+			t.Errorf("the refused changes lack %q:\n%s", want, section)
+		}
+	}
+	if strings.Contains(html, "<script>") || strings.Contains(html, "not about ticks_v1") {
+		t.Errorf("the changelog holds an unescaped message or another schema's violation:\n%s", section)
+	}
+	other, err := os.ReadFile(filepath.Join(dir, "quotes_v1", "changelog", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(other), `id="refused"`) {
+		t.Error("quotes_v1, without violations, shows refused changes")
+	}
+}

@@ -16,6 +16,29 @@ type schemaView struct {
 	Latest                 *versionView
 	// Breaking is set when the latest version made a major bump.
 	Breaking bool
+	// Refused are the commits to the schema's file that the history
+	// refused, newest first: what they claimed was never published.
+	Refused []refusedView
+}
+
+// refusedView is a violation of the history, as the changelog shows it.
+type refusedView struct {
+	V *bundle.Violation
+	// Date is the day of the commit; ShortCommit abbreviates it.
+	Date, ShortCommit string
+}
+
+// refusedOf returns the violations of the schema s, newest first: those
+// that name its id, and those without an id at its path.
+func refusedOf(s *bundle.Schema, violations []bundle.Violation) []refusedView {
+	var out []refusedView
+	for i := len(violations) - 1; i >= 0; i-- {
+		v := &violations[i]
+		if v.ID == s.ID || v.ID == "" && v.Path == s.Path {
+			out = append(out, refusedView{V: v, Date: date(v.Time), ShortCommit: short(v.Commit)})
+		}
+	}
+	return out
 }
 
 // versionView is a version as its pages show it. It holds only what cannot
@@ -107,14 +130,16 @@ func changeViews(changes []bundle.Change) ([]changeView, int) {
 	return out, breaking
 }
 
-// newSchemaView builds the views of a schema and its versions.
-func newSchemaView(s *bundle.Schema, files map[string][]byte) *schemaView {
+// newSchemaView builds the views of a schema and its versions, and of the
+// violations of the history that concern it.
+func newSchemaView(s *bundle.Schema, files map[string][]byte, violations []bundle.Violation) *schemaView {
 	sv := &schemaView{
 		ID:            s.ID,
 		Title:         s.Title,
 		Description:   s.Description,
 		Compatibility: s.Compatibility,
 		Deprecated:    s.Deprecated,
+		Refused:       refusedOf(s, violations),
 	}
 	var prev *versionView
 	for i := range s.Versions {

@@ -17,7 +17,7 @@ import (
 // changelog, version pages, diffs, raw files and mirror files.
 func (g *generation) schema(ctx context.Context, i int) error {
 	s := &g.b.Manifest.Schemas[i]
-	sv := newSchemaView(s, g.b.Files)
+	sv := newSchemaView(s, g.b.Files, g.b.Manifest.Violations)
 	id := s.ID
 	if err := g.out.mkdir(id, id+"/changelog", id+"/diff", "api/schema/"+id); err != nil {
 		return err

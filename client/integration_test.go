@@ -227,6 +227,12 @@ func TestAgainstServer(t *testing.T) {
 		if err != nil || len(l) != 2 || l[0].ID != "bars_1m_v1" || l[1].ID != "ticks_v1" || l[1].Latest != "1.1.0" || l[1].Compatibility != "BACKWARD" {
 			t.Errorf("List: %+v, %v", l, err)
 		}
+		if paged := listPages(t, c, 1); !slices.Equal(paged, l) {
+			t.Errorf("List a page of one at a time: %+v, want %+v", paged, l)
+		}
+		if _, _, err := c.ListPage(ctx, "", client.MaxPage+1); err == nil {
+			t.Error("ListPage took a limit over MaxPage")
+		}
 	})
 	t.Run("Compat", func(t *testing.T) {
 		v, err := c.Compat(ctx, "ticks_v1", "1.0.0", "latest")
@@ -366,6 +372,11 @@ func TestAgainstServer(t *testing.T) {
 		if ml, err := m.List(ctx); err != nil || !slices.Equal(ml, sl) {
 			t.Errorf("List from the mirror: %+v, %v", ml, err)
 		}
+		for _, limit := range []int{1, 2, 3} {
+			if mp := listPages(t, m, limit); !slices.Equal(mp, sl) {
+				t.Errorf("List from the mirror in pages of %d: %+v", limit, mp)
+			}
+		}
 		sa, _ := c.ArrowSchema(ctx, "ticks_v1", "latest")
 		if ma, err := m.ArrowSchema(ctx, "ticks_v1", "latest"); err != nil || !bytes.Equal(ma, sa) {
 			t.Errorf("ArrowSchema from the mirror: %v", err)
@@ -374,4 +385,25 @@ func TestAgainstServer(t *testing.T) {
 			t.Errorf("a schema the mirror lacks: %v", err)
 		}
 	})
+}
+
+// listPages reads the whole list with ListPage, limit schemas a page, and
+// checks that every page but the last is full.
+func listPages(t *testing.T, c *client.Client, limit int) []client.SchemaEntry {
+	t.Helper()
+	var all []client.SchemaEntry
+	for after := ""; ; {
+		page, next, err := c.ListPage(t.Context(), after, limit)
+		if err != nil {
+			t.Fatalf("ListPage(%q, %d): %v", after, limit, err)
+		}
+		all = append(all, page...)
+		if next == "" {
+			return all
+		}
+		if len(page) != limit || next != page[len(page)-1].ID {
+			t.Fatalf("ListPage(%q, %d): %d schemas, next %q", after, limit, len(page), next)
+		}
+		after = next
+	}
 }

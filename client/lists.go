@@ -2,9 +2,12 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
+	"strconv"
 	"time"
 )
 
@@ -37,6 +40,7 @@ type VersionEntry struct {
 // schemaList and versionList are the bodies of the lists.
 type schemaList struct {
 	Schemas []SchemaEntry `json:"schemas"`
+	Next    string        `json:"next,omitempty"`
 }
 
 type versionList struct {
@@ -60,6 +64,72 @@ func (c *Client) List(ctx context.Context) ([]SchemaEntry, error) {
 		return nil, fmt.Errorf("list schemas: %w", err)
 	}
 	return l.Schemas, nil
+}
+
+// MaxPage is the largest page ListPage asks for.
+const MaxPage = 1000
+
+// ListPage returns a page of the registry's schemas, sorted by id: at most
+// limit (1 to MaxPage) of those whose ids sort after after, "" for the
+// first page. next is the after of the next page, "" on the last one. From
+// the mirror, which holds the whole list, the page is cut from it.
+//
+//	for after := ""; ; {
+//		page, next, err := c.ListPage(ctx, after, 500)
+//		...
+//		if next == "" {
+//			break
+//		}
+//		after = next
+//	}
+func (c *Client) ListPage(ctx context.Context, after string, limit int) (page []SchemaEntry, next string, err error) {
+	if limit < 1 || limit > MaxPage {
+		return nil, "", fmt.Errorf("list schemas: limit %d is not from 1 to %d", limit, MaxPage)
+	}
+	u, err := endpoint(c.base, "schemas")
+	if err != nil {
+		return nil, "", fmt.Errorf("list schemas: %w", err)
+	}
+	q := url.Values{"limit": {strconv.Itoa(limit)}}
+	if after != "" {
+		q.Set("after", after)
+	}
+	u += "?" + q.Encode()
+	fromMirror := func(ctx context.Context) (*reply, error) {
+		rep, err := c.mirrorList(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var l schemaList
+		if err := decodeJSON(rep.body, &l); err != nil {
+			return nil, err
+		}
+		body, err := json.Marshal(cutPage(l.Schemas, after, limit))
+		if err != nil {
+			return nil, err
+		}
+		return &reply{body: body, ctype: typeJSON}, nil
+	}
+	rep, err := c.read(ctx, &call{method: http.MethodGet, url: u, accept: typeJSON, cache: true}, fromMirror)
+	if err != nil {
+		return nil, "", fmt.Errorf("list schemas: %w", err)
+	}
+	var l schemaList
+	if err := decodeJSON(rep.body, &l); err != nil {
+		return nil, "", fmt.Errorf("list schemas: %w", err)
+	}
+	return l.Schemas, l.Next, nil
+}
+
+// cutPage cuts a page from a whole list sorted by id, as the server does.
+func cutPage(all []SchemaEntry, after string, limit int) schemaList {
+	i := sort.Search(len(all), func(i int) bool { return all[i].ID > after })
+	j := min(i+limit, len(all))
+	p := schemaList{Schemas: all[i:j]}
+	if j < len(all) && j > i {
+		p.Next = all[j-1].ID
+	}
+	return p
 }
 
 // Versions returns every version of a schema, oldest first: the last one

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // CheckOptions configures Check.
@@ -24,6 +26,11 @@ type CheckOptions struct {
 	Policy Policy
 	// MaxBytes is the largest schema file; 0 is DefaultMaxBytes.
 	MaxBytes int
+	// Since, when set, is a bundle compiled at a commit of Base's
+	// first-parent history, such as the registry's last one: the history is
+	// walked from it rather than from the root. One that does not continue
+	// that history is passed over, with a warning in the report.
+	Since *bundle.Bundle
 }
 
 // Check judges the schema changes between two commits, as a pull request
@@ -48,11 +55,21 @@ func Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	chain, _, err := g.firstParentChain(base, plumbing.ZeroHash)
+	resumed := &CompileResult{}
+	chain, from, err := h.resume(base, opts.Since, resumed)
 	if err != nil {
 		return nil, err
 	}
-	if err := h.run(ctx, chain, plumbing.ZeroHash, nil); err != nil {
+	if from == nil {
+		if chain, _, err = g.firstParentChain(base, plumbing.ZeroHash); err != nil {
+			return nil, err
+		}
+	}
+	fromTree, err := g.dirHash(from, dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.run(ctx, chain, fromTree, nil); err != nil {
 		return nil, err
 	}
 	prevTree, err := g.dirHash(base, dir)
@@ -85,7 +102,8 @@ func Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
 			return nil, err
 		}
 	}
-	r := &CheckReport{Base: base.Hash.String(), Head: head.Hash.String(), OK: true, Policy: h.policy, Schemas: []SchemaReport{}}
+	r := &CheckReport{Base: base.Hash.String(), Head: head.Hash.String(), OK: true, Policy: h.policy, Schemas: []SchemaReport{},
+		Walked: len(chain), Warnings: resumed.Warnings}
 	r.Schemas = h.reports(changes, h.violations[before:], opts.Mode)
 	for _, s := range r.Schemas {
 		if s.Verdict != VerdictOK {

@@ -52,6 +52,11 @@ type CheckReport struct {
 	// Policy is the compatibility policy the changes were judged under.
 	Policy  Policy         `json:"policy"`
 	Schemas []SchemaReport `json:"schemas"`
+	// Walked counts the commits of the base's history walked: all of them,
+	// or those after CheckOptions.Since.
+	Walked int `json:"walked"`
+	// Warnings say why CheckOptions.Since was passed over.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // SchemaReport is the verdict on one schema.

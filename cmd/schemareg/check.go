@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // runCheck is the pull-request verdict: the schema changes between two
@@ -17,6 +18,7 @@ func runCheck(ctx context.Context, args []string, e *env) error {
 	dir := fs.String("dir", "schemas", "the schemas folder inside the repository")
 	base := fs.String("base", "", "the base revision (the pull request's target), required")
 	head := fs.String("head", "HEAD", "the head revision (the pull request's last commit)")
+	since := fs.String("since-bundle", "", "walk the base's history from this bundle, compiled at a commit of it (e.g. the registry's last), not from the root")
 	vf := addVerdictFlags(fs, "each schema's own, else BACKWARD")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
@@ -29,12 +31,20 @@ func runCheck(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	opts := compiler.CheckOptions{Repo: *repo, Dir: *dir, Base: *base, Head: *head, Mode: mode, Policy: policy}
+	if *since != "" {
+		if opts.Since, err = bundle.Open(*since); err != nil {
+			return usageErrorf("check: --since-bundle: %v", err)
+		}
+	}
 	rep, err := compiler.Check(ctx, opts)
 	if err != nil {
 		if errors.Is(err, compiler.ErrRevisionNotFound) {
 			return usageErrorf("check: %v (in a shallow clone, fetch the full history: fetch-depth: 0)", err)
 		}
 		return usageErrorf("check: %v", err)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(e.stderr, "schemareg: check: %s\n", w)
 	}
 	if err := compiler.WriteCheck(e.stdout, *vf.format, rep, vf.useColor(e.stdout)); err != nil {
 		return fmt.Errorf("check: %w", err)

@@ -141,7 +141,28 @@ func TestCheckCommand(t *testing.T) {
 		t.Errorf("report %+v", rep)
 	}
 
-	_, stderr, code := runCmd(t, nil, "check", "-repo", r.Dir, "-head", good)
+	// From a bundle compiled at the base: the same verdict, one commit
+	// walked; a folder that holds no bundle is bad input.
+	out := filepath.Join(t.TempDir(), "bundle")
+	if _, stderr, code := runCmd(t, nil, "compile", "-repo", r.Dir, "-ref", base, "-out", out); code != 0 {
+		t.Fatalf("compile: exit %d\n%s", code, stderr)
+	}
+	since, _, code := runCmd(t, nil, "check", "-repo", r.Dir, "-base", base, "-head", good, "-format", "json", "-since-bundle", out)
+	var sinceRep struct {
+		Walked int `json:"walked"`
+	}
+	if err := json.Unmarshal([]byte(since), &sinceRep); err != nil || code != 0 || sinceRep.Walked != 0 {
+		t.Errorf("check --since-bundle: exit %d, walked %d (%v), want 0\n%s", code, sinceRep.Walked, err, since)
+	}
+	if strings.Replace(since, `"walked": 0`, `"walked": 1`, 1) != stdout {
+		t.Errorf("check --since-bundle reports\n%s\nfrom the root\n%s", since, stdout)
+	}
+	_, stderr, code := runCmd(t, nil, "check", "-repo", r.Dir, "-base", base, "-head", good, "-since-bundle", t.TempDir())
+	if code != 2 || !strings.Contains(stderr, "--since-bundle") {
+		t.Errorf("a folder without a bundle: exit %d, stderr %q", code, stderr)
+	}
+
+	_, stderr, code = runCmd(t, nil, "check", "-repo", r.Dir, "-head", good)
 	if code != 2 || !strings.Contains(stderr, "check needs --base") {
 		t.Errorf("no base: exit %d, stderr %q", code, stderr)
 	}

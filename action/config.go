@@ -91,6 +91,10 @@ type Config struct {
 	RunURL    string
 	// ReportPath is where the JSON report is written; none when empty.
 	ReportPath string
+	// SinceBundle, when set, is a folder that may hold a bundle compiled at
+	// a commit of the base's history: the check walks the history from it.
+	// A missing or unusable one is passed over, with a log line.
+	SinceBundle string
 
 	// Actions writes annotations to stdout and outputs and the step
 	// summary to their files.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"strings"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // Result is what Run decided and did.
@@ -151,7 +153,24 @@ func runCheck(ctx context.Context, cfg *Config, logger *slog.Logger) (*compiler.
 	if check == nil {
 		check = compiler.Check
 	}
-	report, err := check(ctx, compiler.CheckOptions{Repo: cfg.Workspace, Dir: cfg.Dir, Base: base, Head: cfg.Head, Mode: cfg.Mode, Policy: cfg.Policy})
+	opts := compiler.CheckOptions{Repo: cfg.Workspace, Dir: cfg.Dir, Base: base, Head: cfg.Head, Mode: cfg.Mode, Policy: cfg.Policy}
+	if cfg.SinceBundle != "" {
+		since, err := bundle.Open(cfg.SinceBundle)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			logger.InfoContext(ctx, "no bundle to continue from; walking the history from the root", "since_bundle", cfg.SinceBundle)
+		case err != nil:
+			logger.WarnContext(ctx, "the bundle to continue from is unusable; walking the history from the root", "since_bundle", cfg.SinceBundle, "error", err)
+		default:
+			opts.Since = since
+		}
+	}
+	report, err := check(ctx, opts)
+	if err == nil {
+		for _, w := range report.Warnings {
+			logger.WarnContext(ctx, w, "since_bundle", cfg.SinceBundle)
+		}
+	}
 	if err != nil {
 		if errors.Is(err, compiler.ErrRevisionNotFound) {
 			return nil, nil, fmt.Errorf("check %s..%s: %w (%s)", short(base), short(cfg.Head), err, fetchHint)

@@ -3,10 +3,18 @@ package action
 import (
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // pr is a repository with ticks_v1 1.0.0 on main and a pull request branch
@@ -313,5 +321,57 @@ func TestActionServerDown(t *testing.T) {
 	}
 	if n := strings.Count(strings.Join(out.requests, "\n"), "-> 503"); n != 8 {
 		t.Errorf("%d attempts answered 503, want 4 for the label and 4 for the comment", n)
+	}
+}
+
+// TestActionSinceBundle judges a pull request with the base's history
+// walked from a bundle of it: the same verdict and comment as from the
+// root. A folder without a bundle, or with a broken one, is passed over.
+func TestActionSinceBundle(t *testing.T) {
+	p := newPR(t)
+	p.repo.Checkout("main", false)
+	base := p.repo.commit("ticks_v1 1.1.0", map[string]string{"schemas/ticks_v1.json": ticks("1.1.0", "ts", "price", "side", "exchange")})
+	res, err := compiler.Compile(t.Context(), compiler.CompileOptions{Repo: p.repo.Dir, Ref: p.base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "bundle")
+	if err := bundle.Write(dir, res.Bundle); err != nil {
+		t.Fatal(err)
+	}
+	broken := t.TempDir()
+	if err := os.WriteFile(filepath.Join(broken, bundle.ManifestFile), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.repo.Checkout("feature2", true)
+	head := p.repo.commit("add size", map[string]string{"schemas/ticks_v1.json": ticks("1.2.0", "ts", "price", "side", "exchange", "size")})
+
+	root := p.run(base, head, nil, nil)
+	if root.err != nil || root.res.Failed || root.res.Report.Walked != 2 {
+		t.Fatalf("from the root: err %v, failed %v, walked %d", root.err, root.res.Failed, root.res.Report.Walked)
+	}
+	for _, tc := range []struct {
+		name, since, log string
+		walked           int
+	}{
+		{"Bundle", dir, "", 1},
+		{"Missing", filepath.Join(t.TempDir(), "none"), "no bundle to continue from", 2},
+		{"Broken", broken, "the bundle to continue from is unusable", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := p.run(base, head, nil, func(c *Config) { c.SinceBundle = tc.since })
+			if out.err != nil || out.res.Failed || out.res.Report.Walked != tc.walked {
+				t.Fatalf("err %v, failed %v, walked %d; want a pass after %d commits", out.err, out.res.Failed, out.res.Report.Walked, tc.walked)
+			}
+			if tc.log != "" && !strings.Contains(out.logs, tc.log) {
+				t.Errorf("the log lacks %q:\n%s", tc.log, out.logs)
+			}
+			if diff := cmp.Diff(root.res.Report, out.res.Report, cmpopts.IgnoreFields(compiler.CheckReport{}, "Walked")); diff != "" {
+				t.Errorf("the report differs from the one from the root (-root +got):\n%s", diff)
+			}
+			if out.comment != root.comment {
+				t.Errorf("the comment differs from the one from the root:\n%s\nfrom the root:\n%s", out.comment, root.comment)
+			}
+		})
 	}
 }

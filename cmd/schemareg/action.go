@@ -43,11 +43,12 @@ func runAction(ctx context.Context, args []string, e *env) error {
 	labels := fs.String("labels", input("labels", "true"), "set the schema:breaking or schema:compatible label: true or false")
 	failOn := fs.String("fail-on", input("fail-on", string(action.FailOnInvalidBump)), "what fails the run: invalid-bump, breaking or never")
 	override := fs.String("override-label", input("override-label", action.DefaultOverrideLabel), "the label that accepts a breaking change with a major bump")
+	since := fs.String("since-bundle", input("since-bundle", ""), "a bundle of the base's history to walk it from (passed over when missing or unusable)")
 	report := fs.String("report", filepath.Join(reportDir, "schemareg-report.json"), "where to write the JSON report")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
-	cfg := action.Config{Dir: *dir, OverrideLabel: *override, ReportPath: *report, Actions: gha}
+	cfg := action.Config{Dir: *dir, OverrideLabel: *override, ReportPath: *report, SinceBundle: *since, Actions: gha}
 	var err error
 	if cfg.Comment, err = strconv.ParseBool(*comment); err != nil {
 		return usageErrorf("invalid -comment %q (input comment): use true or false", *comment)

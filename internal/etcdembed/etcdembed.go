@@ -14,10 +14,14 @@ package etcdembed
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"go.etcd.io/etcd/server/v3/embed"
@@ -52,7 +56,9 @@ type Server struct {
 	once sync.Once
 }
 
-// Start starts a member and waits until it is ready to serve.
+// Start starts a member and waits until it is ready to serve. A port it
+// picks is free when picked but may be taken before etcd binds it: then it
+// picks again, up to five times.
 func Start(cfg Config) (*Server, error) {
 	if cfg.Name == "" {
 		cfg.Name = "default"
@@ -60,17 +66,33 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("etcd: a data directory is required")
 	}
-	var err error
-	if cfg.ClientURL == "" {
-		if cfg.ClientURL, err = FreeURL(); err != nil {
-			return nil, err
+	for attempt := 1; ; attempt++ {
+		c := cfg
+		var err error
+		if c.ClientURL == "" {
+			if c.ClientURL, err = FreeURL(); err != nil {
+				return nil, err
+			}
+		}
+		if c.PeerURL == "" {
+			if c.PeerURL, err = FreeURL(); err != nil {
+				return nil, err
+			}
+		}
+		s, err := start(c)
+		picked := cfg.ClientURL == "" || cfg.PeerURL == ""
+		if err == nil || !picked || !AddrInUse(err) || attempt == 5 {
+			return s, err
 		}
 	}
-	if cfg.PeerURL == "" {
-		if cfg.PeerURL, err = FreeURL(); err != nil {
-			return nil, err
-		}
-	}
+}
+
+// AddrInUse reports whether err is a port that another socket holds.
+func AddrInUse(err error) bool {
+	return errors.Is(err, syscall.EADDRINUSE) || err != nil && strings.Contains(err.Error(), "address already in use")
+}
+
+func start(cfg Config) (*Server, error) {
 	if cfg.StartTimeout == 0 {
 		cfg.StartTimeout = 30 * time.Second
 	}
@@ -135,12 +157,55 @@ func (s *Server) Close() {
 	})
 }
 
-// FreeURL returns http://127.0.0.1:PORT for a port that was free a moment ago.
+// FreeURL returns http://127.0.0.1:PORT for a port that was free a moment
+// ago (FreePort).
 func FreeURL() (string, error) {
+	port, err := FreePort()
+	if err != nil {
+		return "", err
+	}
+	return "http://127.0.0.1:" + strconv.Itoa(port), nil
+}
+
+// FreePort returns a loopback TCP port that was free a moment ago, for a
+// listener that binds it later. It is drawn below the system's range of
+// ephemeral ports when there is room there: neither outgoing connections
+// nor listeners on port 0 are given such a port, so it stays free until it
+// is bound. Elsewhere it is a port the system gives a listener on port 0.
+func FreePort() (int, error) {
+	if lo, hi, ok := belowEphemeral(); ok {
+		for range 100 {
+			port := lo + rand.IntN(hi-lo)
+			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+			if err == nil {
+				l.Close()
+				return port, nil
+			}
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", fmt.Errorf("etcd: find a free port: %w", err)
+		return 0, fmt.Errorf("etcd: find a free port: %w", err)
 	}
 	defer l.Close()
-	return "http://127.0.0.1:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port), nil
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// belowEphemeral returns up to 10,000 ports below the system's ephemeral
+// range, above the privileged ones; ok is false when there are not 1,000.
+func belowEphemeral() (lo, hi int, ok bool) {
+	data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0, 0, false
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) != 2 {
+		return 0, 0, false
+	}
+	low, err := strconv.Atoi(fields[0])
+	if err != nil {
+		return 0, 0, false
+	}
+	lo, hi = max(low-10_000, 1024), low
+	return lo, hi, hi-lo >= 1000
 }

@@ -15,6 +15,7 @@ package etcdtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -50,6 +51,12 @@ func Start(tb testing.TB) *Server {
 func (s *Server) start(tb testing.TB) {
 	tb.Helper()
 	srv, err := etcdembed.Start(s.cfg)
+	// A restart keeps its ports, which a connection of another test may
+	// hold for a moment as its local port.
+	for i := 0; i < 50 && etcdembed.AddrInUse(err) && s.cfg.ClientURL != ""; i++ {
+		time.Sleep(100 * time.Millisecond)
+		srv, err = etcdembed.Start(s.cfg)
+	}
 	if err != nil {
 		tb.Fatalf("start etcd: %v", err)
 	}
@@ -100,22 +107,41 @@ type Cluster struct {
 }
 
 // StartCluster starts an n-member cluster and stops it when the test ends.
+// Its members' ports are chosen before they are bound, so another test may
+// take one in between: a start that finds a port taken is made again on
+// new ports.
 func StartCluster(tb testing.TB, n int) *Cluster {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skip("skipping etcd cluster test in -short mode")
 	}
 	dir := tb.TempDir()
+	for attempt := 1; ; attempt++ {
+		c, err := startCluster(filepath.Join(dir, fmt.Sprint(attempt)), n)
+		if err == nil {
+			tb.Cleanup(c.stop)
+			return c
+		}
+		if !etcdembed.AddrInUse(err) || attempt == 5 {
+			tb.Fatalf("start etcd cluster: %v", err)
+		}
+		tb.Logf("start etcd cluster: %v; again on other ports", err)
+	}
+}
+
+// startCluster starts an n-member cluster with its data under dir; on an
+// error it stops the members it started.
+func startCluster(dir string, n int) (*Cluster, error) {
 	c := &Cluster{}
 	var peers []string
 	for i := 0; i < n; i++ {
 		cu, err := etcdembed.FreeURL()
 		if err != nil {
-			tb.Fatal(err)
+			return nil, err
 		}
 		pu, err := etcdembed.FreeURL()
 		if err != nil {
-			tb.Fatal(err)
+			return nil, err
 		}
 		name := fmt.Sprintf("m%d", i)
 		c.Members = append(c.Members, &Server{cfg: etcdembed.Config{
@@ -144,17 +170,18 @@ func StartCluster(tb testing.TB, n int) *Cluster {
 		}()
 	}
 	wg.Wait()
-	tb.Cleanup(func() {
-		for _, m := range c.Members {
-			m.Stop()
-		}
-	})
-	for _, err := range errs {
-		if err != nil {
-			tb.Fatalf("start etcd cluster: %v", err)
-		}
+	if err := errors.Join(errs...); err != nil {
+		c.stop()
+		return nil, err
 	}
-	return c
+	return c, nil
+}
+
+// stop stops every member.
+func (c *Cluster) stop() {
+	for _, m := range c.Members {
+		m.Stop()
+	}
 }
 
 // Endpoints returns every member's client URL.

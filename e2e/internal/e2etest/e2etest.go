@@ -7,15 +7,17 @@ package e2etest
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/schemareg/schemareg/internal/etcdembed"
 )
 
 // Build builds each package (a path relative to the caller's folder) into
@@ -178,15 +180,15 @@ func (p *Process) Stop(t testing.TB) {
 	}
 }
 
-// FreeAddr returns a loopback address that was free a moment ago.
+// FreeAddr returns a loopback address that was free a moment ago and is
+// not one the system gives out meanwhile (etcdembed.FreePort).
 func FreeAddr(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := etcdembed.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return "127.0.0.1:" + strconv.Itoa(port)
 }
 
 // WaitFor polls ok until it returns true, failing the test after timeout.

@@ -6,23 +6,16 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"time"
+
+	"github.com/schemareg/schemareg/internal/api"
 )
 
-// SchemaEntry is one schema of the registry, with its latest version.
-type SchemaEntry struct {
-	ID     string `json:"id"`
-	Latest string `json:"latest"`
-	// Digest is the latest version's digest.
-	Digest      string `json:"digest"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Deprecated  bool   `json:"deprecated"`
-	// Compatibility is the schema's compatibility mode, e.g. "BACKWARD".
-	Compatibility string `json:"compatibility"`
-}
+// SchemaEntry is one schema of the registry, with its latest version: ID,
+// Latest, Digest (the latest version's), Title, Description, Deprecated
+// and Compatibility (its mode, e.g. "BACKWARD").
+type SchemaEntry = api.SchemaEntry
 
 // VersionEntry is one published version of a schema.
 type VersionEntry struct {
@@ -38,10 +31,7 @@ type VersionEntry struct {
 }
 
 // schemaList and versionList are the bodies of the lists.
-type schemaList struct {
-	Schemas []SchemaEntry `json:"schemas"`
-	Next    string        `json:"next,omitempty"`
-}
+type schemaList = api.SchemaList
 
 type versionList struct {
 	ID       string         `json:"id"`
@@ -67,7 +57,7 @@ func (c *Client) List(ctx context.Context) ([]SchemaEntry, error) {
 }
 
 // MaxPage is the largest page ListPage asks for.
-const MaxPage = 1000
+const MaxPage = api.MaxPage
 
 // ListPage returns a page of the registry's schemas, sorted by id: at most
 // limit (1 to MaxPage) of those whose ids sort after after, "" for the
@@ -104,7 +94,7 @@ func (c *Client) ListPage(ctx context.Context, after string, limit int) (page []
 		if err := decodeJSON(rep.body, &l); err != nil {
 			return nil, err
 		}
-		body, err := json.Marshal(cutPage(l.Schemas, after, limit))
+		body, err := json.Marshal(api.Page(l.Schemas, after, limit))
 		if err != nil {
 			return nil, err
 		}
@@ -119,17 +109,6 @@ func (c *Client) ListPage(ctx context.Context, after string, limit int) (page []
 		return nil, "", fmt.Errorf("list schemas: %w", err)
 	}
 	return l.Schemas, l.Next, nil
-}
-
-// cutPage cuts a page from a whole list sorted by id, as the server does.
-func cutPage(all []SchemaEntry, after string, limit int) schemaList {
-	i := sort.Search(len(all), func(i int) bool { return all[i].ID > after })
-	j := min(i+limit, len(all))
-	p := schemaList{Schemas: all[i:j]}
-	if j < len(all) && j > i {
-		p.Next = all[j-1].ID
-	}
-	return p
 }
 
 // Versions returns every version of a schema, oldest first: the last one

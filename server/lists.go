@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 
 	"github.com/schemareg/schemareg/internal/api"
@@ -26,7 +25,7 @@ type (
 )
 
 // MaxPage is the largest ?limit= of GET /schemas.
-const MaxPage = 1000
+const MaxPage = api.MaxPage
 
 // versions is a schema's VersionList as the server keeps it, with the
 // body of GET /schema/{id}/versions encoded.
@@ -124,13 +123,7 @@ func (s *Server) page(ctx context.Context, g *generation, after string, limit in
 	}
 	key := ckey{kind: kindPage, a: g.cur.Generation, b: after + "\x00" + strconv.Itoa(limit)}
 	v, err := s.cache.load(ctx, key, func(context.Context) (any, int64, error) {
-		i := sort.Search(len(l.entries), func(i int) bool { return l.entries[i].ID > after })
-		j := min(i+limit, len(l.entries))
-		p := SchemaList{Schemas: l.entries[i:j]}
-		if j < len(l.entries) && j > i {
-			p.Next = l.entries[j-1].ID
-		}
-		r, err := jsonRep(p)
+		r, err := jsonRep(api.Page(l.entries, after, limit))
 		if err != nil {
 			return nil, 0, err
 		}

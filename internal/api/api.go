@@ -7,7 +7,12 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 )
+
+// MaxPage is the largest page of GET /schemas: its ?limit= goes from 1 to
+// MaxPage.
+const MaxPage = 1000
 
 // SchemaList is the body of GET /schemas and of the mirror's
 // api/schemas.json. Next, only in a page the server answers, is the id to
@@ -22,11 +27,24 @@ type SchemaEntry struct {
 	ID     string `json:"id"`
 	Latest string `json:"latest"`
 	// Digest is the latest version's digest.
-	Digest        string `json:"digest"`
-	Title         string `json:"title"`
-	Description   string `json:"description"`
-	Deprecated    bool   `json:"deprecated"`
+	Digest      string `json:"digest"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Deprecated  bool   `json:"deprecated"`
+	// Compatibility is the schema's compatibility mode, e.g. "BACKWARD".
 	Compatibility string `json:"compatibility"`
+}
+
+// Page cuts a page from every schema, sorted by id: at most limit of those
+// whose ids sort after after, with Next set when more follow.
+func Page(all []SchemaEntry, after string, limit int) SchemaList {
+	i := sort.Search(len(all), func(i int) bool { return all[i].ID > after })
+	j := min(i+limit, len(all))
+	p := SchemaList{Schemas: all[i:j]}
+	if j < len(all) && j > i {
+		p.Next = all[j-1].ID
+	}
+	return p
 }
 
 // VersionList is the body of GET /schema/{id}/versions and of the mirror's

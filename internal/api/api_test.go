@@ -1,6 +1,9 @@
 package api
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // TestEncode encodes as every body and mirror file is encoded: fields in
 // declaration order, no HTML escaping, no indentation, a trailing newline;
@@ -22,6 +25,33 @@ func TestEncode(t *testing.T) {
 		}
 		if string(got) != tc.want {
 			t.Errorf("Encode(%+v)\n got %s\nwant %s", tc.v, got, tc.want)
+		}
+	}
+}
+
+// TestPage cuts pages as GET /schemas?after=&limit= answers them: ids after
+// after, at most limit, Next only when more follow.
+func TestPage(t *testing.T) {
+	all := []SchemaEntry{{ID: "a_v1"}, {ID: "b_v1"}, {ID: "c_v1"}}
+	for _, tc := range []struct {
+		after string
+		limit int
+		ids   []string
+		next  string
+	}{
+		{"", 2, []string{"a_v1", "b_v1"}, "b_v1"},
+		{"b_v1", 2, []string{"c_v1"}, ""},
+		{"", 3, []string{"a_v1", "b_v1", "c_v1"}, ""},
+		{"a", 1, []string{"a_v1"}, "a_v1"},
+		{"c_v1", 5, nil, ""},
+	} {
+		p := Page(all, tc.after, tc.limit)
+		var ids []string
+		for _, s := range p.Schemas {
+			ids = append(ids, s.ID)
+		}
+		if !slices.Equal(ids, tc.ids) || p.Next != tc.next {
+			t.Errorf("Page(after %q, limit %d) = %v next %q, want %v next %q", tc.after, tc.limit, ids, p.Next, tc.ids, tc.next)
 		}
 	}
 }

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/syncbuf"
 )
 
 // TestHostileInput checks that bad ids and versions are refused before
@@ -156,25 +155,8 @@ func TestCORSPreflight(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-var _ io.Writer = (*syncBuffer)(nil)
+// syncBuffer is a buffer safe for the server's goroutines.
+type syncBuffer = syncbuf.Buffer
 
 // syncClock is a settable clock.
 type syncClock struct {

@@ -12,12 +12,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/schemareg/schemareg/internal/etcdembed"
+	"github.com/schemareg/schemareg/internal/syncbuf"
 )
 
 // Build builds each package (a path relative to the caller's folder) into
@@ -58,27 +58,10 @@ func Run(cmd *exec.Cmd) (stdout, stderr string, code int, err error) {
 // test failed.
 type Process struct {
 	Cmd     *exec.Cmd
-	out     syncBuffer // stdout and stderr
+	out     syncbuf.Buffer // stdout and stderr
 	done    chan struct{}
 	started time.Time
 	ended   time.Time // set before done is closed
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // Start starts cmd, its stdout and stderr captured together.

@@ -166,16 +166,14 @@ func runCheck(ctx context.Context, cfg *Config, logger *slog.Logger) (*compiler.
 		}
 	}
 	report, err := check(ctx, opts)
-	if err == nil {
-		for _, w := range report.Warnings {
-			logger.WarnContext(ctx, w, "since_bundle", cfg.SinceBundle)
-		}
-	}
 	if err != nil {
 		if errors.Is(err, compiler.ErrRevisionNotFound) {
 			return nil, nil, fmt.Errorf("check %s..%s: %w (%s)", short(base), short(cfg.Head), err, fetchHint)
 		}
 		return nil, nil, fmt.Errorf("check %s..%s: %w", short(base), short(cfg.Head), err)
+	}
+	for _, w := range report.Warnings {
+		logger.WarnContext(ctx, w, "since_bundle", cfg.SinceBundle)
 	}
 	return report, r, nil
 }

@@ -66,6 +66,7 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("etcd: a data directory is required")
 	}
+	picked := cfg.ClientURL == "" || cfg.PeerURL == ""
 	for attempt := 1; ; attempt++ {
 		c := cfg
 		var err error
@@ -80,7 +81,6 @@ func Start(cfg Config) (*Server, error) {
 			}
 		}
 		s, err := start(c)
-		picked := cfg.ClientURL == "" || cfg.PeerURL == ""
 		if err == nil || !picked || !AddrInUse(err) || attempt == 5 {
 			return s, err
 		}

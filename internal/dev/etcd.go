@@ -21,7 +21,8 @@ type etcdURLs struct {
 
 // startEtcd starts the embedded member with its data in dataDir/etcd, on
 // the URLs asked for, else those of the last run when they are free, else
-// on free ones.
+// on free ones etcdembed.Start picks. It keeps the URLs it listens on for
+// the next run.
 func startEtcd(dataDir string, want etcdURLs) (*etcdembed.Server, error) {
 	path := filepath.Join(dataDir, "etcd.json")
 	var urls etcdURLs
@@ -35,18 +36,14 @@ func startEtcd(dataDir string, want etcdURLs) (*etcdembed.Server, error) {
 		urls.Peer = want.Peer
 	}
 	if want.Client == "" && want.Peer == "" && (!free(urls.Client) || !free(urls.Peer)) {
-		var err error
-		if urls.Client, err = etcdembed.FreeURL(); err != nil {
-			return nil, err
-		}
-		if urls.Peer, err = etcdembed.FreeURL(); err != nil {
-			return nil, err
-		}
+		urls = etcdURLs{}
 	}
 	srv, err := etcdembed.Start(etcdembed.Config{Name: "dev", Dir: filepath.Join(dataDir, "etcd"), ClientURL: urls.Client, PeerURL: urls.Peer})
 	if err != nil {
 		return nil, fmt.Errorf("dev: %w (to start afresh, remove %s)", err, dataDir)
 	}
+	cfg := srv.Config()
+	urls = etcdURLs{Client: cfg.ClientURL, Peer: cfg.PeerURL}
 	if data, err := json.Marshal(urls); err == nil {
 		os.WriteFile(path, data, 0o644)
 	}

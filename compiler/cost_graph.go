@@ -11,6 +11,7 @@ import (
 type costNode struct {
 	s        *jsonschema.Schema
 	inplace  []int32            // to the same value: $ref, allOf, anyOf, oneOf, not, if, then, else, dependencies
+	dynamic  []int32            // to the same value, one of them: where a $dynamicRef or $recursiveRef may go
 	props    map[string][]int32 // properties/<name>
 	patterns []patternEdge      // patternProperties
 	addl     []int32            // additionalProperties
@@ -88,12 +89,6 @@ func (c *coster) edges(id int32) {
 	in = append(in, s.AllOf...)
 	in = append(in, s.AnyOf...)
 	in = append(in, s.OneOf...)
-	if s.RecursiveRef != nil {
-		in = append(in, s.RecursiveRef)
-	}
-	if s.DynamicRef != nil {
-		in = append(in, s.DynamicRef.Ref)
-	}
 	// Maps in key order: the nodes are numbered, and the check's answer
 	// worded, the same way every time.
 	for _, k := range keysOf(s.DependentSchemas) {
@@ -105,6 +100,12 @@ func (c *coster) edges(id int32) {
 		}
 	}
 	n.inplace = c.addAll(in)
+	if s.RecursiveRef != nil {
+		n.dynamic = append(n.dynamic, c.add(s.RecursiveRef))
+	}
+	if s.DynamicRef != nil && s.DynamicRef.Ref != nil {
+		n.dynamic = append(n.dynamic, c.add(s.DynamicRef.Ref))
+	}
 	if len(s.Properties) > 0 {
 		n.props = make(map[string][]int32, len(s.Properties))
 		for _, name := range keysOf(s.Properties) {
@@ -143,9 +144,9 @@ func (c *coster) edges(id int32) {
 	n.content = c.addAll([]*jsonschema.Schema{s.ContentSchema})
 }
 
-// dynamicEdges adds to each $dynamicRef and $recursiveRef an edge to every
-// subschema it may resolve to when the validator runs: those with the
-// anchor it names.
+// dynamicEdges adds to each $dynamicRef and $recursiveRef the subschemas
+// it may resolve to when the validator runs: those with the anchor it
+// names. It resolves to one of them, which closure bounds by the costliest.
 func (c *coster) dynamicEdges() {
 	byAnchor := map[string][]int32{}
 	var recursive []int32
@@ -161,14 +162,14 @@ func (c *coster) dynamicEdges() {
 		if dr := n.s.DynamicRef; dr != nil && dr.Anchor != "" {
 			for _, m := range byAnchor[dr.Anchor] {
 				if c.nodes[m].s != dr.Ref {
-					n.inplace = append(n.inplace, m)
+					n.dynamic = append(n.dynamic, m)
 				}
 			}
 		}
 		if rr := n.s.RecursiveRef; rr != nil {
 			for _, m := range recursive {
 				if c.nodes[m].s != rr {
-					n.inplace = append(n.inplace, m)
+					n.dynamic = append(n.dynamic, m)
 				}
 			}
 		}
@@ -195,6 +196,21 @@ func (c *coster) closure(id int32) costVec {
 			acc[e.node] = satAdd(acc[e.node], e.n)
 		}
 		c.work++
+	}
+	// A dynamic reference goes to one target: each subschema is counted
+	// with the most branches any one target leads to it along.
+	most := map[int32]int{}
+	for _, to := range n.dynamic {
+		if c.onStack[to] {
+			continue
+		}
+		for _, e := range c.closure(to) {
+			most[e.node] = max(most[e.node], e.n)
+		}
+		c.work++
+	}
+	for node, k := range most {
+		acc[node] = satAdd(acc[node], k)
 	}
 	delete(c.onStack, id)
 	if c.work += len(acc); c.work > c.budget {

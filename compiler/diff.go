@@ -76,31 +76,47 @@ func DiffTransitive(history []*Document, new *Document, opts DiffOptions) DiffRe
 	case prev != nil && prev.HasVersion:
 		line, hasLine = prev.Version.Major, true
 	}
-	seen := map[string]bool{}
-	for _, c := range res.Changes {
-		seen[c.Kind+" "+c.Path] = true
-	}
 	for _, old := range history[:len(history)-1] {
 		if old == nil || hasLine && (!old.HasVersion || old.Version.Major != line) {
 			continue
 		}
-		r := Diff(old, new, opts)
-		for _, c := range r.Changes {
-			if !c.Breaking || seen[c.Kind+" "+c.Path] {
-				continue
-			}
-			seen[c.Kind+" "+c.Path] = true
-			if old.HasVersion {
-				c.Message = "against " + old.Version.String() + ": " + c.Message
-			}
-			res.Changes = append(res.Changes, c)
+		against := ""
+		if old.HasVersion {
+			against = old.Version.String()
 		}
-		if !r.Compatible {
-			res.Compatible = false
-		}
+		MergeTransitive(&res, Diff(old, new, opts), against)
 	}
 	res.Bump = RequiredBump(res.Changes)
 	return res
+}
+
+// MergeTransitive adds to res the changes of r that break, where r is the
+// diff of the same new version against an earlier one (against) that a
+// transitive mode judges too; each names that version. A breaking change
+// already listed is not repeated. Compatible and Bump are updated.
+func MergeTransitive(res *DiffResult, r DiffResult, against string) {
+	if !r.Compatible {
+		res.Compatible = false
+	}
+	for _, c := range r.Changes {
+		if !c.Breaking || hasBreaking(res.Changes, c) {
+			continue
+		}
+		if against != "" {
+			c.Message = "against " + against + ": " + c.Message
+		}
+		res.Changes = append(res.Changes, c)
+	}
+	res.Bump = RequiredBump(res.Changes)
+}
+
+func hasBreaking(cs []Change, c Change) bool {
+	for _, e := range cs {
+		if e.Breaking && e.Kind == c.Kind && e.Path == c.Path {
+			return true
+		}
+	}
+	return false
 }
 
 func docOf(d *Document) *sdoc {

@@ -16,6 +16,7 @@ func additionalItemsOf(n *snode) *snode {
 }
 
 func (d *differ) arrays(o, u *snode, path string, depth int, conj bool) {
+	o, u = tupleView(o, u), tupleView(u, o)
 	d.optional(o.items, u.items, subPath(path, "items"), kSchemaAdded, kSchemaRemoved, depth, conj)
 	d.tuple(o, u, path, depth, conj)
 	d.openness(o, u, o.addItems, u.addItems, "additionalItems", path, depth, conj, [4]kind{

@@ -207,10 +207,12 @@ func (d *differ) patternProperties(o, u *snode, path string, depth int, conj boo
 			d.compare(op, up, p, depth+1, conj)
 		case up != nil:
 			m := modelOf(additionalOf(o))
-			switch m.state {
-			case modelOpen:
+			switch {
+			case m.state == modelOpen && d.deref(up).kind == nTrue:
+				// {} or true in an open object constrains nothing.
+			case m.state == modelOpen:
 				d.emit(kPatternPropertyAddedToOpenContentModel, p, up, "", nil, pat)
-			case modelPartial:
+			case m.state == modelPartial:
 				d.compare(m.schema, up, p, depth+1, conj)
 				fallthrough
 			default:
@@ -218,10 +220,11 @@ func (d *differ) patternProperties(o, u *snode, path string, depth int, conj boo
 			}
 		default:
 			m := modelOf(additionalOf(u))
-			switch m.state {
-			case modelOpen:
+			switch {
+			case m.state == modelOpen && d.deref(op).kind == nTrue:
+			case m.state == modelOpen:
 				d.emit(kPatternPropertyRemovedFromOpenContentModel, p, op, "", pat, nil)
-			case modelClosed:
+			case m.state == modelClosed:
 				d.emit(kPatternPropertyRemovedFromClosedContentModel, p, op, "", pat, nil)
 			default:
 				d.compare(op, m.schema, p, depth+1, conj)

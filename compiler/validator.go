@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	jskind "github.com/santhosh-tekuri/jsonschema/v6/kind"
 )
 
 // Validator checks data against a compiled schema. It is safe for
@@ -108,13 +109,23 @@ func collectLeaves(e *jsonschema.ValidationError, out *[]DataError) {
 		ptr = "/" + strings.Join(escapeAll(e.InstanceLocation), "/")
 	}
 	keyword := ""
-	if kp := e.ErrorKind.KeywordPath(); len(kp) > 0 {
-		keyword = kp[0]
-	} else {
+	switch k := e.ErrorKind; {
+	case isKind[*jskind.FalseSchema](k):
+		keyword = "false" // no keyword: the schema is false
+	case isKind[*jskind.Not](k):
+		keyword = "not"
+	case len(k.KeywordPath()) > 0:
+		keyword = k.KeywordPath()[0]
+	default:
 		_, frag, _ := strings.Cut(e.SchemaURL, "#")
 		keyword = path.Base(frag)
 	}
 	*out = append(*out, DataError{Path: ptr, Keyword: keyword, Message: leafMessage(e)})
+}
+
+func isKind[K jsonschema.ErrorKind](k jsonschema.ErrorKind) bool {
+	_, ok := k.(K)
+	return ok
 }
 
 // ParseData decodes one JSON data document the way Validate expects it,

@@ -298,6 +298,10 @@ func (b *builder) object(m map[string]any, ptr string, depth int, root bool) *sn
 	if s, ok := m["not"]; ok {
 		n := base
 		n.kind, n.not = nNot, b.child(s, ptr+"/not", depth)
+		if n.not.kind == nTrue {
+			// not {} and not true accept nothing, as false does.
+			n.kind, n.not = nFalse, nil
+		}
 		add(&n)
 	}
 	if s, ok := m["if"]; ok {
@@ -353,7 +357,7 @@ func hasAny(m map[string]any, family string) bool {
 		list = arrayKeywords[:]
 	}
 	for _, k := range list {
-		if _, ok := m[k]; ok {
+		if _, ok := m[k]; ok && (k != "pattern" || constrainingPattern(m) != nil) {
 			return true
 		}
 	}

@@ -15,7 +15,7 @@ func (b *builder) family(m map[string]any, base *snode, name string, depth int, 
 		n.kind, n.stringPart = nString, &stringPart{}
 		n.minLength, _ = m["minLength"].(json.Number)
 		n.maxLength, _ = m["maxLength"].(json.Number)
-		n.pattern = stringKeyword(m, "pattern")
+		n.pattern = constrainingPattern(m)
 		n.format = stringKeyword(m, "format")
 		n.encoding = stringKeyword(m, "contentEncoding")
 		n.mediaType = stringKeyword(m, "contentMediaType")
@@ -131,7 +131,9 @@ func (b *builder) objectKeywords(m map[string]any, n *snode, depth int) {
 	}
 	sortStrings(n.depOrder)
 	if v, ok := m["propertyNames"]; ok {
-		n.propNames = trueToNil(b.child(v, ptr+"/propertyNames", depth))
+		if c := b.child(v, ptr+"/propertyNames", depth); c.kind != nTrue {
+			n.propNames = c // a schema every name matches constrains nothing
+		}
 	}
 	n.minProps, _ = m["minProperties"].(json.Number)
 	n.maxProps, _ = m["maxProperties"].(json.Number)

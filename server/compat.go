@@ -20,7 +20,8 @@ type Compat struct {
 // handleCompat answers GET /compat/{id}/{from}/{to}: the verdict and the
 // changes between two versions (either may be "latest"), under the
 // schema's compatibility mode or ?mode=, and the server's policy or
-// ?policy=.
+// ?policy=. Under a transitive mode to is also judged against every
+// version between them in its major line, as the compiler judges it.
 func (s *Server) handleCompat(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -70,7 +71,7 @@ func (s *Server) handleCompat(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	_, old, err := s.version(ctx, g, id, from)
+	vs, old, err := s.version(ctx, g, id, from)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -80,18 +81,55 @@ func (s *Server) handleCompat(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	rp, err := s.compat(ctx, g, id, old, cur, compiler.DiffOptions{Mode: mode, Policy: policy})
+	var between []*bundle.VersionInfo
+	if mode.Transitive() {
+		between = versionsBetween(vs.list.Versions, old.Version, cur.Version)
+		if len(between) > MaxCompatVersions {
+			s.writeError(w, r, errorf(ErrBadRequest, "%s has %d versions between %s and %s for a transitive mode to judge; the limit is %d: ask for a narrower range, from a later version",
+				id, len(between), old.Version, cur.Version, MaxCompatVersions))
+			return
+		}
+	}
+	rp, err := s.compat(ctx, g, id, old, cur, between, compiler.DiffOptions{Mode: mode, Policy: policy})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	g.setHeader(w)
 	s.serveRep(w, r, rp, s.hdr.short)
+}
+
+// MaxCompatVersions is the most versions between from and to that one
+// GET /compat under a transitive mode judges to against.
+const MaxCompatVersions = 100
+
+// versionsBetween returns the versions a transitive mode judges to against
+// besides from: those after from and before to in to's major line, as the
+// compiler judges every version of a major line against the ones before.
+func versionsBetween(list []bundle.VersionInfo, from, to string) []*bundle.VersionInfo {
+	fv, errF := compiler.ParseVersion(from)
+	tv, errT := compiler.ParseVersion(to)
+	if errF != nil || errT != nil {
+		return nil
+	}
+	var out []*bundle.VersionInfo
+	for i := range list {
+		v, err := compiler.ParseVersion(list[i].Version)
+		if err != nil || v.Major != tv.Major || v.Compare(fv) <= 0 || v.Compare(tv) >= 0 {
+			continue
+		}
+		out = append(out, &list[i])
+	}
+	return out
 }
 
 // compat returns the verdict between two versions, cached per generation:
 // $refs to other schemas resolve to their latest versions in it.
-func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur *bundle.VersionInfo, opts compiler.DiffOptions) (*rep, error) {
+func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur *bundle.VersionInfo, between []*bundle.VersionInfo, opts compiler.DiffOptions) (*rep, error) {
 	key := ckey{kind: kindCompat, a: g.cur.Generation, b: id + " " + old.Digest + " " + cur.Digest + " " + string(opts.Mode) + " " + string(opts.Policy)}
+	for _, v := range between {
+		key.b += " " + v.Digest
+	}
 	v, err := s.cache.load(ctx, key, func(ctx context.Context) (any, int64, error) {
 		od, err := s.document(ctx, id, old)
 		if err != nil {
@@ -107,6 +145,13 @@ func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur 
 		}
 		opts.Resolve = newRegistry(deps, nd).Resolve
 		res := compiler.Diff(od.doc, nd.doc, opts)
+		for _, v := range between {
+			bd, err := s.document(ctx, id, v)
+			if err != nil {
+				return nil, 0, err
+			}
+			compiler.MergeTransitive(&res, compiler.Diff(bd.doc, nd.doc, opts), v.Version)
+		}
 		if res.Changes == nil {
 			res.Changes = []compiler.Change{}
 		}

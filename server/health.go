@@ -11,9 +11,12 @@ import (
 // Status is the body of GET /health and GET /ready.
 type Status struct {
 	// Status is "ok" (health), or "ready", "degraded" (a generation is
-	// served from the cache while etcd is unreachable) or "starting" (no
-	// generation loaded yet).
-	Status     string     `json:"status"`
+	// served from the cache while etcd is unreachable), "unpublished" (etcd
+	// answers but no longer holds the generation served: wiped) or
+	// "starting" (no generation loaded yet).
+	Status string `json:"status"`
+	// Problem says what is wrong when Status is "unpublished".
+	Problem    string     `json:"problem,omitempty"`
 	Generation string     `json:"generation,omitempty"`
 	Commit     string     `json:"commit,omitempty"`
 	Published  string     `json:"published,omitempty"`
@@ -22,6 +25,27 @@ type Status struct {
 	Watching   bool       `json:"watching"`
 	Etcd       EtcdStatus `json:"etcd"`
 	Cache      cacheStats `json:"cache"`
+	// LastCompile is the last attempt to compile and publish the
+	// repository, when the process compiles it (schemareg dev).
+	LastCompile *CompileAttempt `json:"last_compile,omitempty"`
+}
+
+// CompileAttempt is one attempt to compile the repository and publish
+// the bundle. An attempt with an Error published nothing: the generation
+// served stays the one before.
+type CompileAttempt struct {
+	// Commit is the commit compiled, when known.
+	Commit string `json:"commit,omitempty"`
+	// Error says why the attempt was refused; "" when it published.
+	Error string `json:"error,omitempty"`
+	// Time is when the attempt ended, RFC 3339 in UTC.
+	Time string `json:"time"`
+}
+
+// RecordCompile records the last compile attempt, which GET /ready and
+// GET /health report.
+func (s *Server) RecordCompile(a CompileAttempt) {
+	s.compiled.Store(&a)
 }
 
 // EtcdStatus is what the server knows of etcd.
@@ -32,10 +56,22 @@ type EtcdStatus struct {
 	Error  string `json:"error,omitempty"`
 }
 
+// noticeGone records whether the generation loaded is gone from etcd: its
+// key, which a probe read, is missing, as after etcd was wiped. Reads not
+// cached fail until a bundle is published again.
+func (h *health) noticeGone(gone bool, key string) {
+	if !gone {
+		h.gone.Store(nil)
+		return
+	}
+	why := "the published generation (" + key + ") is gone from etcd, as if etcd was wiped; reads not cached fail until a bundle is published again (schemareg sync)"
+	h.gone.Store(&why)
+}
+
 // ready reports whether the server is ready: etcd answered the last call
 // that tells, and a generation is loaded.
 func (s *Server) ready() bool {
-	return s.gen.Load() != nil && s.health.state().ok
+	return s.gen.Load() != nil && s.health.state().ok && s.health.gone.Load() == nil
 }
 
 // Status returns the server's state, as /ready reports it.
@@ -53,10 +89,13 @@ func (s *Server) Status() Status {
 	if !hs.lastOK.IsZero() {
 		st.Etcd.LastOK = hs.lastOK.UTC().Format(time.RFC3339Nano)
 	}
+	st.LastCompile = s.compiled.Load()
 	g := s.gen.Load()
 	switch {
 	case g == nil:
 		st.Status = "starting"
+	case hs.ok && s.health.gone.Load() != nil:
+		st.Status, st.Problem = "unpublished", *s.health.gone.Load()
 	case hs.ok:
 		st.Status = "ready"
 	default:

@@ -32,6 +32,19 @@ type Options struct {
 	Workers int
 	// Logger receives a line when the site is written; nil logs nothing.
 	Logger *slog.Logger
+	// Refusal, when set, is a compile of the repository newer than the
+	// bundle that was refused: the index shows it in a banner.
+	Refusal *Refusal
+}
+
+// Refusal is a compile attempt that published nothing: the site shows the
+// bundle before it.
+type Refusal struct {
+	// Commit is the commit compiled, when known; Time when the attempt
+	// ended, RFC 3339.
+	Commit, Time string
+	// Error says why, as the compiler or the syncer said it.
+	Error string
 }
 
 // Stats counts what Generate wrote.
@@ -228,7 +241,8 @@ func (g *generation) siteFiles() error {
 		return err
 	}
 	err = g.page(pageIndex, "index.html", &page{Root: "", Title: "Schemas", Schemas: views, Search: search,
-		Source: g.b.Manifest.Source, Date: date(g.b.Manifest.Source.Time), ShortCommit: short(g.b.Manifest.Source.Commit)})
+		Source: g.b.Manifest.Source, Date: date(g.b.Manifest.Source.Time), ShortCommit: short(g.b.Manifest.Source.Commit),
+		Refusal: g.opts.Refusal})
 	if err != nil {
 		return err
 	}

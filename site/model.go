@@ -14,7 +14,7 @@ type schemaView struct {
 	Versions               []*versionView // publication order
 	Newest                 []*versionView // newest first
 	Latest                 *versionView
-	// Breaking is set when the latest version made a major bump.
+	// Breaking is set when the latest version breaks the one before.
 	Breaking bool
 	// Refused are the commits to the schema's file that the history
 	// refused, newest first: what they claimed was never published.
@@ -179,7 +179,8 @@ func newSchemaView(s *bundle.Schema, files map[string][]byte, violations []bundl
 		sv.Latest = sv.Versions[len(sv.Versions)-1]
 		sv.Latest.IsLatest = true
 	}
-	sv.Breaking = sv.Latest != nil && sv.Latest.V.Bump == "major"
+	// One verdict per version: the badge says what the verdict says.
+	sv.Breaking = sv.Latest != nil && sv.Latest.Prev != nil && !sv.Latest.V.Compatible
 	return sv
 }
 

@@ -55,6 +55,8 @@ type page struct {
 	Source  bundle.Source
 	// Date and ShortCommit are those of Source, on the index.
 	Date, ShortCommit string
+	// Refusal is the last compile attempt, on the index, when it failed.
+	Refusal *Refusal
 }
 
 // crumb is one step of the breadcrumb trail; Href is "" for the current page.

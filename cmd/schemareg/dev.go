@@ -23,6 +23,7 @@ func runDev(ctx context.Context, args []string, e *env) error {
 	sync := fs.Bool("sync", true, "compile and sync the repository; -sync=false serves what etcd holds (a data dir restored from a snapshot)")
 	etcdClient := fs.String("etcd-client-url", "", "the embedded etcd's client URL (default: the last run's, or a free port on 127.0.0.1)")
 	etcdPeer := fs.String("etcd-peer-url", "", "the embedded etcd's peer URL; a restored data dir needs the one it was restored with")
+	force := fs.Bool("force", false, "follow the branch as it is, even when it is older than what is served (after git reset --hard); versions it lacks stop being served")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
@@ -37,6 +38,6 @@ func runDev(ctx context.Context, args []string, e *env) error {
 		Repo: *repo, Dir: *dir, Ref: *ref, Addr: *addr, DataDir: *data, Prefix: *prefix,
 		SnapshotTo: *snapshotTo, SnapshotEvery: *snapshotEvery, Poll: *poll,
 		NoSync: !*sync, EtcdClientURL: *etcdClient, EtcdPeerURL: *etcdPeer,
-		Logger: slog.New(h), Banner: e.stdout,
+		Logger: slog.New(h), Banner: e.stdout, Force: *force,
 	})
 }

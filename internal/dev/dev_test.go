@@ -28,6 +28,7 @@ func TestDocsBeforeTheFirstSite(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	p := &publisher{log: log, bundleDir: filepath.Join(dir, "bundle"), siteDir: filepath.Join(dir, "site")}
 	srv := server.New(etcdtest.Start(t).Client(t), log, server.Options{})
+	p.srv = srv
 	srv.Mount("/docs/", p.docs(srv, http.StripPrefix("/docs", site.Handler(os.DirFS(p.siteDir)))))
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

@@ -28,6 +28,7 @@ type history struct {
 	files      map[string][]byte       // bundle files
 	violations []Violation
 	commits    int // first-parent commits applied, counted from the root
+	globalIDs  int // the last global id assigned
 
 	tree     plumbing.Hash      // the schemas folder at the current commit
 	treeDocs map[string]treeDoc // parsed files of tree, by path, loaded on demand

@@ -29,6 +29,9 @@ type Manifest struct {
 	Source        Source      `json:"source"`
 	Schemas       []Schema    `json:"schemas"`
 	Violations    []Violation `json:"violations"`
+	// GlobalIDs is the greatest Version.GlobalID assigned so far; 0 in a
+	// bundle written before global ids existed.
+	GlobalIDs int `json:"global_ids,omitempty"`
 }
 
 // Source names what the bundle was compiled from.
@@ -72,6 +75,10 @@ type Schema struct {
 // Version is one published version of a schema.
 type Version struct {
 	Version string `json:"version"`
+	// GlobalID is a positive integer naming this (schema, version) across
+	// the registry, assigned in history order and never reused; 0 in a
+	// bundle written before global ids existed. See docs/confluent.md.
+	GlobalID int `json:"global_id,omitempty"`
 	// Digest is "sha256:<hex>" of the canonical bytes; the server's ETag.
 	Digest string `json:"digest"`
 	Size   int    `json:"size"`

@@ -20,6 +20,7 @@ type diskManifest struct {
 	Source        Source       `json:"source"`
 	Schemas       []diskSchema `json:"schemas"`
 	Violations    []Violation  `json:"violations"`
+	GlobalIDs     int          `json:"global_ids,omitempty"`
 }
 
 type diskSchema struct {
@@ -68,7 +69,7 @@ func (s *Schema) versionsRef(fresh bool) (digest string, count int, data []byte,
 }
 
 func (m *Manifest) disk(fresh bool) (diskManifest, error) {
-	d := diskManifest{FormatVersion: m.FormatVersion, Generation: m.Generation, Source: m.Source, Violations: m.Violations}
+	d := diskManifest{FormatVersion: m.FormatVersion, Generation: m.Generation, Source: m.Source, Violations: m.Violations, GlobalIDs: m.GlobalIDs}
 	if !sort.SliceIsSorted(m.Schemas, func(i, j int) bool { return m.Schemas[i].ID < m.Schemas[j].ID }) {
 		return d, fmt.Errorf("encode manifest: schemas not sorted by id")
 	}

@@ -219,7 +219,9 @@ type VersionList struct {
 
 // VersionInfo is one version in a VersionList: Version without its changes.
 type VersionInfo struct {
-	Version      string `json:"version"`
+	Version string `json:"version"`
+	// GlobalID is Version.GlobalID, 0 when the bundle had none.
+	GlobalID     int    `json:"global_id,omitempty"`
 	Digest       string `json:"digest"`
 	Size         int    `json:"size"`
 	Commit       string `json:"commit"`
@@ -249,6 +251,9 @@ type VersionMeta struct {
 // Index is a generation as LoadGeneration reads it.
 type Index struct {
 	Current Current
+	// ModRevision is the etcd mod revision of the generation key as read:
+	// when this generation was published, the same for every reader.
+	ModRevision int64
 	// Schemas is sorted by id.
 	Schemas []Entry
 }
@@ -274,7 +279,7 @@ func LoadGeneration(ctx context.Context, kv clientv3.KV, keys Keys) (*Index, int
 		return nil, resp.Header.Revision, ErrNotPublished
 	}
 	rev := resp.Header.Revision
-	x := &Index{}
+	x := &Index{ModRevision: resp.Kvs[0].ModRevision}
 	if err := json.Unmarshal(resp.Kvs[0].Value, &x.Current); err != nil {
 		return nil, rev, fmt.Errorf("load generation %s: %w: %v", keys.Generation(), ErrCorrupt, err)
 	}

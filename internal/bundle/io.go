@@ -160,7 +160,7 @@ func decodeManifest(data []byte) (*Manifest, error) {
 	if d.FormatVersion != FormatVersion {
 		return nil, fmt.Errorf("%w: format_version %d, this schemareg reads %d", ErrFormat, d.FormatVersion, FormatVersion)
 	}
-	m := &Manifest{FormatVersion: d.FormatVersion, Generation: d.Generation, Source: d.Source, Violations: d.Violations}
+	m := &Manifest{FormatVersion: d.FormatVersion, Generation: d.Generation, Source: d.Source, Violations: d.Violations, GlobalIDs: d.GlobalIDs}
 	m.Schemas = make([]Schema, len(d.Schemas))
 	for i, s := range d.Schemas {
 		if !ValidID(s.ID) {

@@ -15,6 +15,7 @@ func (b *Bundle) Verify() error {
 		return fmt.Errorf("%w: format_version %d, this schemareg reads %d", ErrFormat, m.FormatVersion, FormatVersion)
 	}
 	named := make(map[string]bool, len(b.Files))
+	globalIDs := map[int]string{}
 	for i := range m.Schemas {
 		s := &m.Schemas[i]
 		if i > 0 && m.Schemas[i-1].ID >= s.ID {
@@ -39,6 +40,13 @@ func (b *Bundle) Verify() error {
 			if !validVersionName(v.Version) {
 				return fmt.Errorf("%w: schema %q: invalid version %q", ErrCorrupt, s.ID, v.Version)
 			}
+			if v.GlobalID < 0 || v.GlobalID > m.GlobalIDs {
+				return fmt.Errorf("%w: schema %q version %s: global id %d outside 1..%d", ErrCorrupt, s.ID, v.Version, v.GlobalID, m.GlobalIDs)
+			}
+			if other, dup := globalIDs[v.GlobalID]; dup && v.GlobalID > 0 {
+				return fmt.Errorf("%w: schema %q version %s: global id %d is also %s's", ErrCorrupt, s.ID, v.Version, v.GlobalID, other)
+			}
+			globalIDs[v.GlobalID] = s.ID + " " + v.Version
 			for _, f := range [][2]string{{SchemaFile(s.ID, v.Version), v.Digest}, {ArrowFile(s.ID, v.Version), v.Arrow}} {
 				if f[1] == "" {
 					continue

@@ -1,0 +1,154 @@
+package confluent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/schemareg/schemareg/internal/bundle"
+)
+
+// maxCachedBytes bounds the schema bytes one generation's state keeps.
+const maxCachedBytes = 64 << 20
+
+// state is one generation of the registry, indexed the way the API asks.
+type state struct {
+	generation string
+	subjects   map[string]*subject // by schema id
+	ids        []string            // schema ids, sorted
+	byGlobal   map[int]*version
+
+	mu     sync.Mutex
+	bytes  map[int][]byte // schema bytes by global id
+	cached int
+}
+
+type subject struct {
+	id       string
+	mode     string
+	versions []*version // publication order; versions[i].n == i+1
+}
+
+type version struct {
+	subject *subject
+	n       int
+	info    bundle.VersionInfo
+}
+
+// reader loads generations from etcd and keeps the current one.
+type reader struct {
+	kv      clientv3.KV
+	keys    bundle.Keys
+	timeout time.Duration
+
+	mu  sync.Mutex // serializes loads
+	cur *state
+}
+
+// current returns the published generation, reloading it when the
+// generation key names another one.
+func (r *reader) current(ctx context.Context) (*state, error) {
+	cctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	resp, err := r.kv.Get(cctx, r.keys.Generation())
+	if err != nil {
+		return nil, &unavailable{err: err}
+	}
+	if len(resp.Kvs) == 0 {
+		return nil, bundle.ErrNotPublished
+	}
+	var cur bundle.Current
+	if err := json.Unmarshal(resp.Kvs[0].Value, &cur); err != nil {
+		return nil, fmt.Errorf("read %s: %w: %v", r.keys.Generation(), bundle.ErrCorrupt, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cur != nil && r.cur.generation == cur.Generation {
+		return r.cur, nil
+	}
+	st, err := r.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.cur = st
+	return st, nil
+}
+
+func (r *reader) load(ctx context.Context) (*state, error) {
+	cctx, cancel := context.WithTimeout(ctx, r.timeout)
+	x, _, err := bundle.LoadGeneration(cctx, r.kv, r.keys)
+	cancel()
+	if err != nil {
+		if errors.Is(err, bundle.ErrNotPublished) || errors.Is(err, bundle.ErrCorrupt) {
+			return nil, err
+		}
+		return nil, &unavailable{err: err}
+	}
+	entries := make([]*bundle.Entry, len(x.Schemas))
+	for i := range x.Schemas {
+		entries[i] = &x.Schemas[i]
+	}
+	lists, err := bundle.LoadVersionLists(ctx, r.kv, r.keys, entries, r.timeout)
+	if err != nil {
+		if errors.Is(err, bundle.ErrCorrupt) {
+			return nil, err
+		}
+		return nil, &unavailable{err: err}
+	}
+	st := &state{
+		generation: x.Current.Generation,
+		subjects:   make(map[string]*subject, len(lists)),
+		byGlobal:   map[int]*version{},
+		bytes:      map[int][]byte{},
+	}
+	for i, vl := range lists {
+		sub := &subject{id: entries[i].ID, mode: entries[i].Compatibility}
+		for _, info := range vl.Versions {
+			if info.GlobalID <= 0 {
+				continue // a bundle compiled before global ids: not served here
+			}
+			v := &version{subject: sub, n: len(sub.versions) + 1, info: info}
+			sub.versions = append(sub.versions, v)
+			st.byGlobal[info.GlobalID] = v
+		}
+		if len(sub.versions) == 0 {
+			continue
+		}
+		st.subjects[sub.id] = sub
+		st.ids = append(st.ids, sub.id)
+	}
+	sort.Strings(st.ids)
+	return st, nil
+}
+
+// schema returns the canonical bytes of a version.
+func (r *reader) schema(ctx context.Context, st *state, v *version) ([]byte, error) {
+	st.mu.Lock()
+	data, ok := st.bytes[v.info.GlobalID]
+	st.mu.Unlock()
+	if ok {
+		return data, nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	data, err := bundle.LoadSchema(cctx, r.kv, r.keys, v.subject.id, v.info.Version, v.info.Digest)
+	if err != nil {
+		if errors.Is(err, bundle.ErrCorrupt) {
+			return nil, err
+		}
+		return nil, &unavailable{err: err}
+	}
+	st.mu.Lock()
+	if st.cached+len(data) <= maxCachedBytes {
+		st.bytes[v.info.GlobalID] = data
+		st.cached += len(data)
+	}
+	st.mu.Unlock()
+	return data, nil
+}

@@ -34,6 +34,7 @@ var errWatchClosed = errors.New("watch closed")
 func (s *Server) Run(ctx context.Context) error {
 	s.health.running.Store(true)
 	defer s.health.running.Store(false)
+	defer s.events.stop() // end the event streams: a graceful shutdown need not wait for them
 	backoff := minBackoff
 	for {
 		g, rev, err := s.reload(ctx)
@@ -144,6 +145,7 @@ func (s *Server) probe(ctx context.Context) {
 	s.health.succeeded(now)
 	g := s.gen.Load()
 	stale := g != nil && now.UnixNano()-g.loaded.Load() > int64(s.opts.CacheTTL)
+	s.health.noticeGone(g != nil && len(resp.Kvs) == 0, s.opts.Keys.Generation())
 	if len(resp.Kvs) > 0 {
 		var cur bundle.Current
 		if err := json.Unmarshal(resp.Kvs[0].Value, &cur); err != nil || g == nil || cur.Generation != g.cur.Generation {

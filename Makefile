@@ -2,11 +2,12 @@
 GO        ?= go
 BIN       := bin/schemareg
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -X main.version=$(VERSION)
+LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse HEAD 2>/dev/null)
 FUZZTIME  ?= 60s
 PKGS      := ./...
 
 .PHONY: help build run test test-short bench fuzz fuzz-short lint clean deps soak
+.PHONY: release image
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -14,15 +15,24 @@ help: ## list the targets
 build: ## build bin/schemareg
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/schemareg
 
-run: build ## run the whole registry locally on :8000 (embedded etcd, compile, sync, serve, watch)
-	$(BIN) dev
+release: ## reproducible release archives and checksums.txt in dist/ (linux and darwin, amd64 and arm64)
+	$(GO) run ./internal/release/cmd -version $(VERSION) -out dist
 
-deps: ## install what the tests need besides Go (Chromium for the site's browser test)
+image: ## dist/schemareg-image.tar, the container image in `docker load` format (no daemon needed)
+	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -buildvcs=false -ldflags "-s -w -buildid= -X main.version=$(VERSION) -X main.commit=$$(git rev-parse HEAD)" -o dist/image/schemareg ./cmd/schemareg
+	cd deploy && $(GO) run ./image/cmd -binary ../dist/image/schemareg -out ../dist/schemareg-image.tar -version $(VERSION) -commit $$(git rev-parse HEAD) -created $$(git log -1 --format=%ct HEAD) -arch $$($(GO) env GOARCH)
+
+run: build ## run the whole registry locally on :8000 (embedded etcd, compile, sync, serve, watch)
+	$(BIN) dev $(ARGS)
+
+deps: ## install what the tests need besides Go (Chromium for the site's browser test, apache-arrow for the Arrow JS check)
 	@./.ci/deps
 
 test: deps ## go vet and the race-enabled tests of every package
 	$(GO) vet $(PKGS)
 	$(GO) test -race -timeout 30m $(PKGS)
+	cd deploy && $(GO) vet ./... && $(GO) test -race -timeout 10m ./...
+	cd e2e/confluent && $(GO) vet ./... && $(GO) test -timeout 10m ./...
 
 test-short: ## the tests that need no etcd, browser or built binary
 	$(GO) test -short $(PKGS)
@@ -44,4 +54,4 @@ soak: build ## five minutes of load with a new generation every 10s
 	./.ci/soak
 
 clean: ## remove build output and local registry data
-	rm -rf bin build .schemareg
+	rm -rf bin build .schemareg dist

@@ -106,9 +106,12 @@ func emit(a *githubactions.Action, anns []annotation) []annotation {
 			rest = append(rest, an)
 			continue
 		}
-		fields := map[string]string{"title": an.title}
+		// go-githubactions escapes line breaks; the other control
+		// characters of names and schema text are escaped here, so that
+		// nothing printed can rewrite the log around the annotation.
+		fields := map[string]string{"title": compiler.QuoteControl(an.title)}
 		if an.file != "" {
-			fields["file"] = an.file
+			fields["file"] = compiler.QuoteControl(an.file)
 		}
 		if an.line > 0 {
 			fields["line"] = strconv.Itoa(an.line)
@@ -117,13 +120,14 @@ func emit(a *githubactions.Action, anns []annotation) []annotation {
 			fields["col"] = strconv.Itoa(an.col)
 		}
 		out := a.WithFieldsMap(fields)
+		msg := compiler.QuoteControl(an.message)
 		switch an.level {
 		case levelError:
-			out.Errorf("%s", an.message)
+			out.Errorf("%s", msg)
 		case levelWarning:
-			out.Warningf("%s", an.message)
+			out.Warningf("%s", msg)
 		default:
-			out.Noticef("%s", an.message)
+			out.Noticef("%s", msg)
 		}
 	}
 	return rest

@@ -2,6 +2,7 @@ package action
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,14 +14,18 @@ type Comment struct {
 	ID      int64  `json:"id"`
 	Body    string `json:"body"`
 	HTMLURL string `json:"html_url,omitempty"`
+	// User is the comment's author.
+	User *User `json:"user,omitempty"`
 }
 
 // Commenter finds, writes and rewrites the action's comment on a pull
 // request.
 type Commenter interface {
-	// FindComment returns the first comment whose body contains marker,
-	// nil when there is none.
-	FindComment(ctx context.Context, number int, marker string) (*Comment, error)
+	// FindComments returns the comments whose bodies contain marker,
+	// oldest first, whoever wrote them.
+	FindComments(ctx context.Context, number int, marker string) ([]Comment, error)
+	// Identity returns the login of the token's own account.
+	Identity(ctx context.Context) (string, error)
 	CreateComment(ctx context.Context, number int, body string) (*Comment, error)
 	UpdateComment(ctx context.Context, id int64, body string) (*Comment, error)
 }
@@ -49,12 +54,25 @@ const (
 )
 
 // syncComment keeps one marked comment on the pull request: it rewrites
-// the existing one with body, or creates one when there is none and create
-// is true (there are schema changes to report).
+// the marked comment the token's own account wrote with body, or creates
+// one when there is none and create is true (there are schema changes to
+// report). A marked comment by anyone else is never edited: it could be a
+// forged verdict. When GitHub does not say whose the token is, no comment
+// is edited and a new one is written.
 func syncComment(ctx context.Context, gh GitHub, number int, marker, body string, create bool) (*Comment, commentOutcome, error) {
-	c, err := gh.FindComment(ctx, number, marker)
+	marked, err := gh.FindComments(ctx, number, marker)
 	if err != nil {
 		return nil, commentNone, err
+	}
+	var c *Comment
+	if len(marked) > 0 {
+		login, err := gh.Identity(ctx)
+		if err != nil && !errors.Is(err, ErrNoIdentity) {
+			return nil, commentNone, err
+		}
+		if err == nil {
+			c = ownComment(marked, login)
+		}
 	}
 	switch {
 	case c == nil && !create:
@@ -69,10 +87,11 @@ func syncComment(ctx context.Context, gh GitHub, number int, marker, body string
 	return c, commentUpdated, err
 }
 
-// FindComment implements Commenter with GET
-// /repos/{repo}/issues/{n}/comments, page by page until the marker shows.
-func (c *Client) FindComment(ctx context.Context, number int, marker string) (*Comment, error) {
+// FindComments implements Commenter with GET
+// /repos/{repo}/issues/{n}/comments, every page.
+func (c *Client) FindComments(ctx context.Context, number int, marker string) ([]Comment, error) {
 	next := c.repoPath("issues", strconv.Itoa(number), "comments") + "?per_page=100"
+	var out []Comment
 	for next != "" {
 		var page []Comment
 		var err error
@@ -81,12 +100,18 @@ func (c *Client) FindComment(ctx context.Context, number int, marker string) (*C
 		}
 		for i := range page {
 			if strings.Contains(page[i].Body, marker) {
-				return &page[i], nil
+				if len(out) == maxMarkedComments {
+					return out, nil
+				}
+				out = append(out, page[i])
 			}
 		}
 	}
-	return nil, nil
+	return out, nil
 }
+
+// maxMarkedComments bounds the marked comments kept from one pull request.
+const maxMarkedComments = 1000
 
 // CreateComment implements Commenter with POST /repos/{repo}/issues/{n}/comments.
 func (c *Client) CreateComment(ctx context.Context, number int, body string) (*Comment, error) {

@@ -26,6 +26,10 @@ type fakeGitHub struct {
 	issueLabels []string
 	comments    []Comment
 	nextID      int64
+	// integration makes the token an app's installation token, as
+	// GITHUB_TOKEN is: GET /user refuses it and the GraphQL viewer is the
+	// app's bot.
+	integration bool
 
 	logMu sync.Mutex // apart from mu: handlers write while holding mu
 	log   []string
@@ -37,6 +41,10 @@ type fakeGitHub struct {
 }
 
 const (
+	// fakeUser is the token's own account: a user's token, or with
+	// integration the app's bot.
+	fakeUser   = "schemareg-bot"
+	fakeApp    = "github-actions[bot]"
 	fakeToken  = "ghs_fakeSecretToken0123456789abcdefABCDEF"
 	fakeRepo   = "acme/schemas"
 	fakeNumber = 7
@@ -81,6 +89,14 @@ func (f *fakeGitHub) middleware(next http.Handler) http.Handler {
 		}
 		if r.Header.Get("Authorization") != "Bearer "+f.token {
 			f.reply(w, n, http.StatusUnauthorized, `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`)
+			return
+		}
+		switch r.Method + " " + r.URL.Path {
+		case "GET /user":
+			f.handleUser(&statusRecorder{ResponseWriter: w, f: f, n: n}, r)
+			return
+		case "POST /graphql":
+			f.handleGraphQL(&statusRecorder{ResponseWriter: w, f: f, n: n}, r)
 			return
 		}
 		// Link headers name the repository by id, as GitHub's do.
@@ -286,7 +302,8 @@ func (f *fakeGitHub) handleCreateComment(w http.ResponseWriter, r *http.Request)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	c := Comment{ID: f.nextID, Body: body, HTMLURL: fmt.Sprintf("https://github.com/%s/pull/%d#issuecomment-%d", fakeRepo, fakeNumber, f.nextID)}
+	c := Comment{ID: f.nextID, Body: body, HTMLURL: fmt.Sprintf("https://github.com/%s/pull/%d#issuecomment-%d", fakeRepo, fakeNumber, f.nextID),
+		User: &User{Login: f.self()}}
 	f.nextID++
 	f.comments = append(f.comments, c)
 	writeJSON(w, http.StatusCreated, c)
@@ -371,13 +388,54 @@ func (f *fakeGitHub) repoLabel(name string) Label {
 	return f.repoLabels[name]
 }
 
-// addComments appends comments with the given bodies, with ids from 1.
+// addComments appends comments by the token's own account with the given
+// bodies, with ids from 1.
 func (f *fakeGitHub) addComments(bodies ...string) {
+	f.addCommentsBy("", bodies...)
+}
+
+// addCommentsBy appends comments by login ("" is the token's own account).
+func (f *fakeGitHub) addCommentsBy(login string, bodies ...string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, b := range bodies {
-		f.comments = append(f.comments, Comment{ID: int64(len(f.comments) + 1), Body: b})
+	if login == "" {
+		login = f.self()
 	}
+	for _, b := range bodies {
+		f.comments = append(f.comments, Comment{ID: int64(len(f.comments) + 1), Body: b, User: &User{Login: login}})
+	}
+}
+
+// self is the login of the token's account; the caller holds mu.
+func (f *fakeGitHub) self() string {
+	if f.integration {
+		return fakeApp
+	}
+	return fakeUser
+}
+
+// handleUser answers GET /user: the token's account, or GitHub's 403 for
+// an installation token.
+func (f *fakeGitHub) handleUser(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.integration {
+		writeJSON(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration", "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user"})
+		return
+	}
+	writeJSON(w, http.StatusOK, User{Login: fakeUser, ID: 501, Type: "User"})
+}
+
+// handleGraphQL answers the one query the action sends, the viewer's login.
+func (f *fakeGitHub) handleGraphQL(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Query string }
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil || !strings.Contains(in.Query, "viewer") {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "Problems parsing JSON"})
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"viewer": User{Login: f.self()}}})
 }
 
 // commentCount returns how many comments the pull request has.

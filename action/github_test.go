@@ -90,7 +90,7 @@ func TestClientErrors(t *testing.T) {
 		}))
 		defer srv.Close()
 		c := NewClient(srv.URL, fakeRepo, fakeToken, nil)
-		_, err := c.FindComment(t.Context(), fakeNumber, "marker")
+		_, err := c.FindComments(t.Context(), fakeNumber, "marker")
 		if err == nil || !strings.Contains(err.Error(), "refusing to follow") || len(sent) != 0 {
 			t.Errorf("err %v, %d requests to the other host; want the link refused", err, len(sent))
 		}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -169,6 +170,7 @@ func (o runOutput) golden(f *fakeGitHub) string {
 	section("comment", o.comment)
 	section("summary", o.summary)
 	s := strings.ReplaceAll(b.String(), o.tmp, "$TMP")
+	s = regexp.MustCompile(outputDelimiterPrefix+`[0-9a-f]{32}`).ReplaceAllString(s, outputDelimiterPrefix+"RANDOM")
 	return strings.ReplaceAll(s, f.srv.URL, "$API")
 }
 

@@ -170,9 +170,22 @@ func code(s string) string {
 }
 
 // cell is text for a table cell or a paragraph: one line, with pipes,
-// markup and HTML escaped.
+// markup and HTML escaped, and what GitHub would make active in text from
+// a schema made inert: @mentions (which notify people), bare URLs and
+// www. names (which become links) and $ (which starts math).
 func cell(s string) string {
-	return compiler.MarkdownCell(s)
+	return inert(compiler.MarkdownCell(s))
+}
+
+// inert breaks GitHub's autolinks and mentions with a zero-width space,
+// which shows nothing, and escapes $.
+func inert(s string) string {
+	return strings.NewReplacer(
+		"@", "@\u200b",
+		"://", ":\u200b//",
+		"www.", "www\u200b.",
+		"$", "\\$",
+	).Replace(s)
 }
 
 // escapePath escapes each segment of a slash-separated path for a URL.

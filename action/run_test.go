@@ -54,6 +54,7 @@ func TestActionCompatible(t *testing.T) {
 	want := []string{
 		"GET /repos/acme/schemas/issues/7/labels?per_page=100 -> 200",
 		"GET /repos/acme/schemas/issues/7/comments?per_page=100 -> 200",
+		"GET /user -> 200",
 	}
 	if again.err != nil || !slices.Equal(again.requests, want) {
 		t.Errorf("re-run: err %v, requests %q; want only %q", again.err, again.requests, want)

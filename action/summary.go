@@ -49,14 +49,11 @@ func outputs(j *judgement, reportPath string) [][2]string {
 // writeOutputs sets the outputs in GITHUB_OUTPUT; without it, it does
 // nothing.
 func writeOutputs(a *githubactions.Action, outs [][2]string) error {
-	if a.Getenv("GITHUB_OUTPUT") == "" {
+	path := a.Getenv("GITHUB_OUTPUT")
+	if path == "" {
 		return nil
 	}
-	return fileCommand(func() {
-		for _, o := range outs {
-			a.SetOutput(o[0], o[1])
-		}
-	})
+	return outputFile(path, outs, cryptoRandom())
 }
 
 // writeSummary appends markdown to GITHUB_STEP_SUMMARY; without it, it

@@ -225,6 +225,14 @@ type Status struct {
 		LastOK string `json:"last_ok,omitempty"`
 		Error  string `json:"error,omitempty"`
 	} `json:"etcd"`
+	// LastCompile is the last attempt to compile the repository and
+	// publish it, when the server compiles it (schemareg dev): the commit,
+	// why it was refused ("" when it published) and when, RFC 3339.
+	LastCompile *struct {
+		Commit string `json:"commit,omitempty"`
+		Error  string `json:"error,omitempty"`
+		Time   string `json:"time"`
+	} `json:"last_compile,omitempty"`
 }
 
 // Health asks the server whether it answers: GET /health, once, with no

@@ -57,6 +57,22 @@
 // Schema from it has the same digest. Compat, Validate, ValidateBatch and
 // Health need the server.
 //
+// # Change events
+//
+// Watch follows GET /events: an Event per published generation, naming
+// the schemas that got new versions. It reopens the stream after a
+// failure and resumes after the last event it received, with
+// Last-Event-ID, so that no event is missed or repeated:
+//
+//	for ev, err := range c.Watch(ctx, 0) {
+//		if err != nil {
+//			return err // the server refused the stream: a 4xx
+//		}
+//		for _, ch := range ev.Changes {
+//			log.Println(ch.ID, ch.Change, ch.Versions)
+//		}
+//	}
+//
 // # Errors
 //
 // An answer that is not a success is an *APIError with the HTTP status and

@@ -228,6 +228,9 @@ func (h *history) resume(tip *object.Commit, since *bundle.Bundle, res *CompileR
 	case !plumbing.IsHash(m.Source.Commit):
 		res.Warnings = append(res.Warnings, "previous bundle names no commit; compiling from the root")
 		return nil, nil, nil
+	case m.GlobalIDs == 0 && len(m.Schemas) > 0:
+		res.Warnings = append(res.Warnings, "previous bundle has no global ids; compiling from the root")
+		return nil, nil, nil
 	}
 	from := plumbing.NewHash(m.Source.Commit)
 	chain, found, err := h.git.firstParentChain(tip, from)
@@ -252,6 +255,7 @@ func (h *history) resume(tip *object.Commit, since *bundle.Bundle, res *CompileR
 	h.base = since.Base
 	h.violations = append(h.violations, m.Violations...)
 	h.commits = m.Source.Commits
+	h.globalIDs = m.GlobalIDs
 	res.Incremental = true
 	return chain, prev, nil
 }
@@ -266,6 +270,7 @@ func (h *history) bundle(tip *object.Commit, dir string) (*bundle.Bundle, error)
 			Commits: h.commits,
 		},
 		Violations: append([]Violation{}, h.violations...),
+		GlobalIDs:  h.globalIDs,
 	}
 	files := make(map[string][]byte, len(h.files))
 	for _, id := range h.sortedIDs() {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -19,6 +20,10 @@ import (
 // a pull request's base commit in a shallow clone.
 var ErrRevisionNotFound = errors.New("revision not found")
 
+// ErrControlInName reports a file or folder name with a control character
+// (a line break, an escape), which schemareg refuses rather than print.
+var ErrControlInName = errors.New("a control character in a file name")
+
 // gitRepo reads commits, trees and blobs with go-git. It keeps the pack
 // files open between reads and remembers the trees of the last two commits,
 // which a first-parent walk reads again: close it when done.
@@ -28,6 +33,7 @@ type gitRepo struct {
 	storage *filesystem.Storage
 	trees   map[plumbing.Hash]*rawTree // trees read for the commit before
 	next    map[plumbing.Hash]*rawTree // trees read for the current commit
+	packs   *packs                     // pack headers, opened at the first blob read
 }
 
 // objectCacheBytes bounds go-git's cache of decoded objects.
@@ -35,6 +41,11 @@ const objectCacheBytes = 32 * cache.MiByte
 
 func openRepo(dir string) (*gitRepo, error) {
 	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		// A bare repository has no .git folder to detect: dir is the
+		// repository itself.
+		r, err = git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
 	}
@@ -57,6 +68,29 @@ func (g *gitRepo) close() {
 	if g.storage != nil {
 		g.storage.Close()
 	}
+	if g.packs != nil {
+		g.packs.close()
+	}
+}
+
+// packedWithin checks a packed object's delta chain by its headers (see
+// packs.check); errObjectTooLarge when it is over the bounds for limit.
+// The caller holds g.mu.
+func (g *gitRepo) packedWithin(h plumbing.Hash, limit int) error {
+	if g.storage == nil {
+		return nil
+	}
+	if g.packs == nil {
+		names, err := g.storage.ObjectPacks()
+		if err != nil {
+			return err
+		}
+		if g.packs, err = openPacks(g.storage.Filesystem(), names); err != nil {
+			return err
+		}
+	}
+	maxDelta, maxBase := deltaBounds(limit)
+	return g.packs.check(h, maxDelta, maxBase)
 }
 
 // resolve returns the commit a revision names.
@@ -122,6 +156,13 @@ func (g *gitRepo) tree(h plumbing.Hash) (*rawTree, error) {
 	}
 	t, ok := g.trees[h]
 	if !ok {
+		size, err := g.objectSize(plumbing.TreeObject, h)
+		if err != nil {
+			return nil, fmt.Errorf("read tree %s: %w", h, err)
+		}
+		if size > maxTreeBytes {
+			return nil, fmt.Errorf("read tree %s: %d bytes is more than the limit of %d; a folder that large is not a schema registry", h, size, maxTreeBytes)
+		}
 		obj, err := g.repo.Storer.EncodedObject(plumbing.TreeObject, h)
 		if err != nil {
 			return nil, fmt.Errorf("read tree %s: %w", h, err)
@@ -130,7 +171,7 @@ func (g *gitRepo) tree(h plumbing.Hash) (*rawTree, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read tree %s: %w", h, err)
 		}
-		data, err := io.ReadAll(r)
+		data, err := io.ReadAll(io.LimitReader(r, maxTreeBytes+1))
 		r.Close()
 		if err != nil {
 			return nil, fmt.Errorf("read tree %s: %w", h, err)
@@ -240,6 +281,11 @@ func (g *gitRepo) diffInto(a, b plumbing.Hash, prefix string, out *[]fileChange)
 		if prefix != "" {
 			full = prefix + "/" + name
 		}
+		if HasControl(name) && (strings.HasSuffix(name, ".json") || (x != nil && x.isDir()) || (y != nil && y.isDir())) {
+			// Printed, such a name could end a log line and forge a
+			// workflow command or an output.
+			return fmt.Errorf("%s: %w; rename it", strconv.Quote(full), ErrControlInName)
+		}
 		var da, db, fa, fb plumbing.Hash
 		for _, s := range []struct {
 			e         *rawEntry
@@ -270,24 +316,83 @@ func (g *gitRepo) listFiles(root plumbing.Hash, prefix string) ([]fileChange, er
 	return g.diffTrees(plumbing.ZeroHash, root, prefix)
 }
 
+// maxTreeBytes bounds a tree object, read whole to list its entries: a
+// tree this size already names half a million files.
+const maxTreeBytes = 32 << 20
+
+// objectSizer reads an object's size from its header (loose) or pack entry
+// without reading or inflating its content.
+type objectSizer interface {
+	EncodedObjectSize(h plumbing.Hash) (int64, error)
+}
+
+// objectSize returns an object's size as its header records it, so that an
+// oversized object can be refused before any of it is read. The caller
+// holds g.mu.
+func (g *gitRepo) objectSize(typ plumbing.ObjectType, h plumbing.Hash) (int64, error) {
+	return encodedSize(g.repo.Storer, typ, h)
+}
+
+// encodedSize returns an object's size from its header. Objects the storage
+// cannot size that way (those in an alternate object store) are opened,
+// which reads no content yet for a loose object.
+func encodedSize(st interface {
+	EncodedObject(plumbing.ObjectType, plumbing.Hash) (plumbing.EncodedObject, error)
+}, typ plumbing.ObjectType, h plumbing.Hash) (int64, error) {
+	if s, ok := st.(objectSizer); ok {
+		n, err := s.EncodedObjectSize(h)
+		if err == nil {
+			return n, nil
+		}
+		if !errors.Is(err, plumbing.ErrObjectNotFound) {
+			return 0, err
+		}
+	}
+	obj, err := st.EncodedObject(typ, h)
+	if err != nil {
+		return 0, err
+	}
+	return obj.Size(), nil
+}
+
 // readBlob reads a blob, at most limit bytes plus one so that an oversized
-// file is seen as such.
+// file is seen as such. The size comes from the object's header first: a
+// blob larger than limit is never read or inflated, and comes back as
+// limit+1 zero bytes, which every caller refuses as too large. So does a
+// packed blob whose delta data, or the base its deltas apply to, is over
+// the bounds deltaBounds sets, which go-git would inflate whole.
 func (g *gitRepo) readBlob(h plumbing.Hash, limit int) ([]byte, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if err := g.packedWithin(h, limit); err != nil {
+		if errors.Is(err, errObjectTooLarge) {
+			return make([]byte, limit+1), nil
+		}
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	size, err := g.objectSize(plumbing.BlobObject, h)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	if size > int64(limit) {
+		return make([]byte, limit+1), nil
+	}
 	obj, err := g.repo.Storer.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", h, err)
 	}
+	return readObject(obj, h, limit)
+}
+
+// readObject reads an object's content, never more than limit+1 bytes
+// whatever its header claims.
+func readObject(obj plumbing.EncodedObject, h plumbing.Hash, limit int) ([]byte, error) {
 	r, err := obj.Reader()
 	if err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", h, err)
 	}
 	defer r.Close()
-	n := obj.Size()
-	if n > int64(limit) {
-		n = int64(limit) + 1
-	}
+	n := min(obj.Size(), int64(limit)+1)
 	buf := make([]byte, n)
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", h, err)

@@ -164,8 +164,12 @@ func (h *history) judge(st *schemaState, d *Document, ci commitInfo) (event, err
 	ok, notice, _ := CheckBump(latest.Version, d.Version, ev.res.Bump)
 	ev.notice = notice
 	if !ok {
-		h.violate(ci, d.Path, d.Line("/version"), id, ver, ViolationInvalidBump, notice+firstBreaking(ev.res.Changes))
-		ev.notice = ""
+		// A refused version is never published: its major line would
+		// hold a version that rejects the line's data.
+		ev.kind = eventRejected
+		h.violate(ci, d.Path, d.Line("/version"), id, ver, ViolationInvalidBump,
+			notice+firstBreaking(ev.res.Changes)+"; "+ver+" is not published")
+		return ev, nil
 	}
 	ev.kind = eventPublished
 	return ev, h.publish(st, d, ci, ev.made, ev.res)
@@ -213,13 +217,7 @@ func (h *history) diff(st *schemaState, latest, d *Document) (DiffResult, error)
 		if err != nil {
 			return res, err
 		}
-		r := Diff(old, d, opts)
-		if !r.Compatible {
-			res.Compatible = false
-			if r.Bump > res.Bump {
-				res.Bump = r.Bump
-			}
-		}
+		MergeTransitive(&res, Diff(old, d, opts), v.Version)
 	}
 	return res, nil
 }
@@ -235,8 +233,9 @@ func (h *history) publish(st *schemaState, d *Document, ci commitInfo, made Bump
 	if changes == nil {
 		changes = []Change{}
 	}
+	h.globalIDs++
 	v := bundle.Version{
-		Version: ver, Digest: d.Digest, Size: len(d.Canonical), Path: d.Path,
+		Version: ver, GlobalID: h.globalIDs, Digest: d.Digest, Size: len(d.Canonical), Path: d.Path,
 		Commit: ci.hash, Time: ci.time, Author: ci.author,
 		Bump: made.String(), RequiredBump: res.Bump.String(), Compatible: res.Compatible,
 		Changes: changes,

@@ -88,10 +88,10 @@ func TestCompileHistory(t *testing.T) {
 				r.commit("drop side with a minor bump")
 				r.commit("an unrelated commit on top")
 			},
+			// A refused version is never published: 1.0.0 stays latest.
 			want: []string{
-				"schema ticks_v1 latest=1.1.0 path=schemas/ticks_v1.json",
+				"schema ticks_v1 latest=1.0.0 path=schemas/ticks_v1.json",
 				"  1.0.0 bump=none required=none compatible=true",
-				"  1.1.0 bump=minor required=major compatible=false",
 				"violation INVALID_BUMP schemas/ticks_v1.json:3 ticks_v1 1.1.0",
 			},
 		},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // ErrFileNotInRevision reports a path that a revision does not hold.
@@ -53,29 +53,58 @@ func ReadRevision(ctx context.Context, dir, rev, file string, maxBytes int) ([]b
 		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
 	}
 	clean := path.Clean(strings.TrimPrefix(strings.ReplaceAll(file, "\\", "/"), "./"))
-	f, err := commit.File(clean)
+	if clean == ".." || strings.HasPrefix(clean, "../") {
+		// A revision holds nothing above its root.
+		return nil, fmt.Errorf("%w: %s at %s", ErrFileNotInRevision, clean, rev)
+	}
+	tree, err := commit.Tree()
 	if err != nil {
-		if errors.Is(err, object.ErrFileNotFound) {
+		return nil, fmt.Errorf("read %s at %s: %w", clean, rev, err)
+	}
+	entry, err := tree.FindEntry(clean)
+	if err != nil {
+		if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrFileNotFound) {
 			return nil, fmt.Errorf("%w: %s at %s", ErrFileNotInRevision, clean, rev)
 		}
 		return nil, fmt.Errorf("read %s at %s: %w", clean, rev, err)
 	}
-	if !f.Mode.IsRegular() {
+	if !entry.Mode.IsRegular() {
 		// A symbolic link's blob holds the path it points to, which is
 		// never followed.
-		return nil, fmt.Errorf("read %s at %s: not a regular file (mode %s); schemareg reads schema files only, never what a link points to", clean, rev, f.Mode)
+		return nil, fmt.Errorf("read %s at %s: not a regular file (mode %s); schemareg reads schema files only, never what a link points to", clean, rev, entry.Mode)
 	}
-	if maxBytes > 0 && f.Size > int64(maxBytes) {
-		return nil, fmt.Errorf("read %s at %s: %d bytes is more than the limit of %d", clean, rev, f.Size, maxBytes)
+	// The size comes from the object's header: an oversized blob, or one
+	// whose delta needs an oversized base, is refused before any of it is
+	// read or inflated.
+	if st, ok := repo.Storer.(*filesystem.Storage); ok && maxBytes > 0 {
+		if err := packedWithin(st, entry.Hash, maxBytes); err != nil {
+			if errors.Is(err, errObjectTooLarge) {
+				return nil, fmt.Errorf("read %s at %s: more than the limit of %d bytes (%v)", clean, rev, maxBytes, err)
+			}
+			return nil, fmt.Errorf("read %s at %s: %w", clean, rev, err)
+		}
 	}
-	r, err := f.Reader()
+	size, err := encodedSize(repo.Storer, plumbing.BlobObject, entry.Hash)
 	if err != nil {
 		return nil, fmt.Errorf("read %s at %s: %w", clean, rev, err)
 	}
-	defer r.Close()
-	data, err := io.ReadAll(r)
+	if maxBytes > 0 && size > int64(maxBytes) {
+		return nil, fmt.Errorf("read %s at %s: %d bytes is more than the limit of %d", clean, rev, size, maxBytes)
+	}
+	obj, err := repo.Storer.EncodedObject(plumbing.BlobObject, entry.Hash)
 	if err != nil {
 		return nil, fmt.Errorf("read %s at %s: %w", clean, rev, err)
+	}
+	limit := maxBytes
+	if limit <= 0 {
+		limit = int(size)
+	}
+	data, err := readObject(obj, entry.Hash, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read %s at %s: %w", clean, rev, err)
+	}
+	if len(data) > limit {
+		return nil, fmt.Errorf("read %s at %s: more than the limit of %d bytes", clean, rev, limit)
 	}
 	return data, nil
 }

@@ -3,12 +3,8 @@ package compiler
 import (
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 )
 
 // DefaultMaxBytes is the largest schema file validate accepts by default.
@@ -102,64 +98,9 @@ func SortProblems(ps []Problem) {
 
 // ReadFiles reads the schema files named by paths: files as they are,
 // folders walked for *.json. A file over maxBytes is not read whole: it is
-// returned with maxBytes+1 bytes, enough for CheckTree to reject it.
+// returned with maxBytes+1 bytes, enough for CheckTree to reject it. It is
+// ReadPaths from the working folder, without the list of what was skipped.
 func ReadFiles(paths []string, maxBytes int) ([]File, error) {
-	if maxBytes <= 0 {
-		maxBytes = DefaultMaxBytes
-	}
-	var files []File
-	seen := map[string]bool{}
-	add := func(p string) error {
-		p = filepath.Clean(p)
-		if seen[p] {
-			return nil
-		}
-		seen[p] = true
-		data, err := readLimited(p, maxBytes)
-		if err != nil {
-			return err
-		}
-		files = append(files, File{Path: filepath.ToSlash(p), Data: data})
-		return nil
-	}
-	for _, root := range paths {
-		fi, err := os.Stat(root)
-		if err != nil {
-			return nil, err
-		}
-		if !fi.IsDir() {
-			if err := add(root); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if p != root && strings.HasPrefix(d.Name(), ".") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if strings.HasSuffix(d.Name(), ".json") && d.Type().IsRegular() {
-				return add(p)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return files, nil
-}
-
-func readLimited(path string, maxBytes int) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, int64(maxBytes)+1))
+	files, _, err := ReadPaths(paths, ".", maxBytes)
+	return files, err
 }

@@ -83,6 +83,7 @@ func (s *Server) handleArrow(w http.ResponseWriter, r *http.Request) {
 	if version == latest {
 		cc = s.hdr.short
 	}
+	g.setHeader(w)
 	s.serveRep(w, r, rp, cc)
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
@@ -109,6 +110,28 @@ func BenchmarkGetCached(b *testing.B) {
 				w := &discardWriter{h: http.Header{}}
 				h.ServeHTTP(w, req)
 			}
+		})
+	}
+}
+
+// BenchmarkRateLimit measures the rate limit's cost per request as the
+// number of client addresses grows: it stays flat.
+func BenchmarkRateLimit(b *testing.B) {
+	for _, n := range []int{100, 35000} {
+		b.Run(fmt.Sprintf("%daddresses", n), func(b *testing.B) {
+			l := newLimiter(1e9, 0, 0, time.Now)
+			addrs := make([]string, n)
+			for i := range addrs {
+				addrs[i] = clientAddr(i)
+			}
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					l.allow(addrs[i%n])
+					i += 7919
+				}
+			})
 		})
 	}
 }

@@ -47,9 +47,11 @@ type Created struct {
 
 // handleCreate answers POST /schema/{id}: a new version, judged against the
 // latest. Git stays authoritative: with a GitTarget the server commits the
-// file (202, naming the commit); without one it answers 403 and points to a
-// pull request. ?dry_run=true only judges (200). A version that is not
-// greater than the latest, or whose bump is too small, is 409.
+// file (202, naming the commit) for an authenticated writer; without one it
+// answers 403, before reading the body, and points to a pull request.
+// ?dry_run=true only judges (200), unauthenticated. A version that is not
+// greater than the latest, or whose bump is too small, is 409; an If-Match
+// that does not name the latest version's ETag is 412.
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -63,16 +65,29 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if _, err := mediaKind(r.Header.Get("Content-Type"), false); err != nil {
+	var writer *Writer
+	if !dryRun {
+		if writer, err = s.writer(w, r, id); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	if err := requireJSON(r.Header.Get("Content-Type")); err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	ctx := r.Context()
+	if values := r.Header.Values("If-Match"); len(values) > 0 {
+		if err := s.checkIfMatch(ctx, id, values); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 	}
 	body, err := readBody(w, r, s.opts.MaxBody)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	ctx := r.Context()
 	v, doc, err := s.judge(ctx, id, body)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -83,16 +98,13 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 		s.writeCreated(w, r, http.StatusOK, Created{Verdict: *v, DryRun: dryRun, Message: fmt.Sprintf("%s %s is published with this content already", id, v.Version)})
 	case dryRun:
 		s.writeCreated(w, r, http.StatusOK, Created{Verdict: *v, DryRun: true, Message: "dry run: nothing written"})
-	case s.git == nil:
-		s.writeError(w, r, &Error{Kind: ErrForbidden, Field: "verdict", Detail: v, Message: fmt.Sprintf(
-			"this server does not write to Git; open a pull request against the schemas repository that changes %s to version %s", v.Path, v.Version)})
 	default:
-		hash, err := s.git.commit(v.Path, body, commitMessage(v), s.opts.Now(), func(old []byte) error { return checkBranchFile(id, doc, old) })
+		hash, err := s.git.commit(ctx, v.Path, body, commitMessage(v), writer, s.opts.Now(), func(old []byte) error { return checkBranchFile(id, doc, old) })
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		s.logger.Info("committed new version", LogKeyRequestID, requestID(w), LogKeySchema, id, LogKeyVersion, v.Version, LogKeyCommit, hash)
+		s.logger.Info("committed new version", LogKeyRequestID, requestID(w), LogKeySchema, id, LogKeyVersion, v.Version, LogKeyCommit, hash, "writer", writer.Name, "via", writer.Via)
 		s.writeCreated(w, r, http.StatusAccepted, Created{Verdict: *v, Commit: hash, Branch: s.git.t.Branch,
 			Message: fmt.Sprintf("committed %s to %s; the version is served once the commit is compiled and synced", v.Path, s.git.t.Branch)})
 	}

@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
 )
@@ -59,10 +56,11 @@ func TestCreateWithoutGit(t *testing.T) {
 	t.Run("Forbidden", func(t *testing.T) {
 		var ref refusal
 		post("/schema/ticks_v1", next).wantStatus(t, http.StatusForbidden).decode(t, &ref)
-		v := ref.Verdict
-		if ref.Error.Code != "forbidden" || !strings.Contains(ref.Error.Message, "pull request") {
+		if ref.Error.Code != "forbidden" || !strings.Contains(ref.Error.Message, "pull request") || !strings.Contains(ref.Error.Message, "dry_run=true") {
 			t.Errorf("error %+v", ref.Error)
 		}
+		post("/schema/ticks_v1?dry_run=true", next).wantStatus(t, http.StatusOK).decode(t, &ref)
+		v := ref.Verdict
 		if !v.Allowed || v.Status != "new_version" || v.Latest != "1.1.1" || v.RequiredBump != compiler.BumpMinor ||
 			v.Bump != compiler.BumpMinor || !v.Compatible || v.Path != "schemas/ticks_v1.json" || len(v.Changes) == 0 {
 			t.Errorf("verdict %+v", v)
@@ -88,7 +86,7 @@ func TestCreateWithoutGit(t *testing.T) {
 	t.Run("VersionNotGreater", func(t *testing.T) {
 		for _, version := range []string{"1.1.1", "1.0.5"} {
 			var ref refusal
-			post("/schema/ticks_v1", editTicks(t, h, version, addRequired)).wantStatus(t, http.StatusConflict).decode(t, &ref)
+			post("/schema/ticks_v1?dry_run=true", editTicks(t, h, version, addRequired)).wantStatus(t, http.StatusConflict).decode(t, &ref)
 			if ref.Verdict.Allowed || !strings.Contains(ref.Error.Message, "2.0.0") {
 				t.Errorf("%s: %+v", version, ref)
 			}
@@ -96,7 +94,7 @@ func TestCreateWithoutGit(t *testing.T) {
 	})
 	t.Run("Unchanged", func(t *testing.T) {
 		var c Created
-		post("/schema/ticks_v1", h.file("ticks_v1", "1.1.1")).wantStatus(t, http.StatusOK).decode(t, &c)
+		post("/schema/ticks_v1?dry_run=true", h.file("ticks_v1", "1.1.1")).wantStatus(t, http.StatusOK).decode(t, &c)
 		if c.Verdict.Status != "unchanged" {
 			t.Errorf("verdict %+v", c.Verdict)
 		}
@@ -109,35 +107,31 @@ func TestCreateWithoutGit(t *testing.T) {
 		}
 	})
 	t.Run("Invalid", func(t *testing.T) {
-		post("/schema/ticks_v1", []byte(`{"id": "ticks_v1"`)).wantError(t, http.StatusUnprocessableEntity, "invalid_schema")
-		post("/schema/ticks_v1", []byte(`{"id": "ticks_v1", "type": "object"}`)).wantError(t, http.StatusUnprocessableEntity, "invalid_schema")
-		post("/schema/ticks_v1", editTicks(t, h, "1.2.0", func(d map[string]any) { d["type"] = 5 })).wantError(t, http.StatusUnprocessableEntity, "invalid_schema")
-		post("/schema/quotes_v1", next).wantError(t, http.StatusBadRequest, "bad_request")
-		post("/schema/ticks_v1", next, "Content-Type: text/plain").wantError(t, http.StatusUnsupportedMediaType, "unsupported_media_type")
-		post("/schema/ticks_v1", []byte(`{"pad":"`+strings.Repeat("x", 9000)+`"}`)).wantError(t, http.StatusRequestEntityTooLarge, "too_large")
+		post("/schema/ticks_v1?dry_run=true", []byte(`{"id": "ticks_v1"`)).wantError(t, http.StatusUnprocessableEntity, "invalid_schema")
+		post("/schema/ticks_v1?dry_run=true", []byte(`{"id": "ticks_v1", "type": "object"}`)).wantError(t, http.StatusUnprocessableEntity, "invalid_schema")
+		post("/schema/ticks_v1?dry_run=true", editTicks(t, h, "1.2.0", func(d map[string]any) { d["type"] = 5 })).wantError(t, http.StatusUnprocessableEntity, "invalid_schema")
+		post("/schema/quotes_v1?dry_run=true", next).wantError(t, http.StatusBadRequest, "bad_request")
+		post("/schema/ticks_v1?dry_run=true", next, "Content-Type: text/plain").wantError(t, http.StatusUnsupportedMediaType, "unsupported_media_type")
+		post("/schema/ticks_v1?dry_run=true", []byte(`{"pad":"`+strings.Repeat("x", 9000)+`"}`)).wantError(t, http.StatusRequestEntityTooLarge, "too_large")
 		post("/schema/..", next).wantStatus(t, http.StatusNotFound)
 	})
 }
 
 func TestCreateCommits(t *testing.T) {
 	h := newHarness(t)
-	ts := h.server(Options{Git: &GitTarget{Repo: h.repo.Dir, Branch: testrepo.Branch}})
+	bare := bareClone(t, h)
+	ts := writeServer(t, h, bare)
+	post := func(body []byte) *response {
+		return ts.do(t, http.MethodPost, "/schema/ticks_v1", body, "Content-Type: application/json", "Authorization: Bearer "+aliceToken)
+	}
 	var c Created
-	ts.do(t, http.MethodPost, "/schema/ticks_v1", ticks120(t, h), "Content-Type: application/json").wantStatus(t, http.StatusAccepted).decode(t, &c)
+	post(ticks120(t, h)).wantStatus(t, http.StatusAccepted).decode(t, &c)
 	if c.Commit == "" || c.Branch != testrepo.Branch || !c.Verdict.Allowed {
 		t.Fatalf("created %+v", c)
 	}
-	repo, err := git.PlainOpen(h.repo.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := repo.Reference(plumbing.NewBranchReferenceName(testrepo.Branch), true)
-	if err != nil || ref.Hash().String() != c.Commit {
-		t.Fatalf("branch at %v (%v), the response names %s", ref, err, c.Commit)
-	}
-	commit, err := repo.CommitObject(ref.Hash())
-	if err != nil {
-		t.Fatal(err)
+	commit := branchCommit(t, bare)
+	if commit.Hash.String() != c.Commit {
+		t.Fatalf("branch at %s, the response names %s", commit.Hash, c.Commit)
 	}
 	f, err := commit.File("schemas/ticks_v1.json")
 	if err != nil {
@@ -151,19 +145,16 @@ func TestCreateCommits(t *testing.T) {
 	}
 
 	// The commit flows through compile and sync like any other.
-	h.publish()
+	publishFrom(t, h, bare)
 	eventually(t, 5*time.Second, "1.2.0 served", func() bool {
 		return ts.get(t, "/schema/ticks_v1/1.2.0").StatusCode == http.StatusOK
 	})
 
 	// A branch ahead of etcd: 1.3.0 is committed, not yet published.
 	flags := func(d map[string]any) { d["properties"].(map[string]any)["flags"] = map[string]any{"type": "string"} }
-	if _, err := h.repo.Commit("ticks_v1 1.3.0", map[string][]byte{"schemas/ticks_v1.json": editDoc(t, ticks120(t, h), "1.3.0", flags)}); err != nil {
-		t.Fatal(err)
-	}
+	post(editDoc(t, ticks120(t, h), "1.3.0", flags)).wantStatus(t, http.StatusAccepted)
 	var ref2 refusal
-	ts.do(t, http.MethodPost, "/schema/ticks_v1", editDoc(t, ticks120(t, h), "1.3.0", flags), "Content-Type: application/json").
-		wantStatus(t, http.StatusConflict).decode(t, &ref2)
+	post(editDoc(t, ticks120(t, h), "1.3.0", flags)).wantStatus(t, http.StatusConflict).decode(t, &ref2)
 	if !strings.Contains(ref2.Error.Message, "branch has ticks_v1 at version 1.3.0") {
 		t.Errorf("commit behind the branch: %+v", ref2)
 	}

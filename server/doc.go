@@ -23,6 +23,8 @@
 //	GET  /schema/{id}/{version}         one version; "latest" too
 //	GET  /schema/{id}/versions          VersionList: digest, commit, time, bump
 //	GET  /schema/{id}/{version}/arrow   Arrow IPC schema; ?format=json: ArrowSchema
+//	GET  /schema/{id}/{version}/expectations  a Great Expectations suite (package expectations)
+//	GET  /events                        Server-Sent Events, or WebSocket on Upgrade: one per generation
 //	GET  /schemas                       SchemaList; ?limit=&after= for a page
 //	GET  /compat/{id}/{from}/{to}       Compat: verdict and changes; ?mode=, ?policy=
 //	POST /schema/{id}/compat            is this data valid? JSON: Result; NDJSON: a Result per line

@@ -32,6 +32,11 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrForbidden: a write the server is not configured to make.
 	ErrForbidden = errors.New("forbidden")
+	// ErrUnauthorized: a write without a valid bearer token or client
+	// certificate.
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrPrecondition: an If-Match that does not name the latest version.
+	ErrPrecondition = errors.New("precondition failed")
 	// ErrRateLimited: the client is over --rate-limit.
 	ErrRateLimited = errors.New("rate limited")
 	// ErrUnavailable: etcd cannot be reached and the answer is not cached,
@@ -94,6 +99,10 @@ func statusOf(err error) (int, string) {
 		return http.StatusConflict, "conflict"
 	case errors.Is(err, ErrForbidden):
 		return http.StatusForbidden, "forbidden"
+	case errors.Is(err, ErrUnauthorized):
+		return http.StatusUnauthorized, "unauthorized"
+	case errors.Is(err, ErrPrecondition):
+		return http.StatusPreconditionFailed, "precondition_failed"
 	case errors.Is(err, ErrRateLimited):
 		return http.StatusTooManyRequests, "rate_limited"
 	case errors.Is(err, bundle.ErrCorrupt):

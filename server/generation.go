@@ -19,6 +19,7 @@ import (
 type generation struct {
 	cur     bundle.Current
 	rev     int64
+	modRev  int64 // the generation key's mod revision: its event's id
 	schemas []bundle.Entry
 	byID    map[string]*bundle.Entry
 	// header is the value of HeaderGeneration on the answers built from it.
@@ -28,7 +29,7 @@ type generation struct {
 }
 
 func newGeneration(x *bundle.Index, rev int64, now time.Time) *generation {
-	g := &generation{cur: x.Current, rev: rev, schemas: x.Schemas, byID: make(map[string]*bundle.Entry, len(x.Schemas)),
+	g := &generation{cur: x.Current, rev: rev, modRev: x.ModRevision, schemas: x.Schemas, byID: make(map[string]*bundle.Entry, len(x.Schemas)),
 		header: []string{x.Current.Generation}}
 	for i := range g.schemas {
 		g.byID[g.schemas[i].ID] = &g.schemas[i]
@@ -62,6 +63,9 @@ type health struct {
 	lastErr string
 	// running is set while Run follows the generation.
 	running atomic.Bool
+	// gone says why the generation loaded is no longer in etcd, nil while
+	// it is.
+	gone atomic.Pointer[string]
 }
 
 func (h *health) succeeded(now time.Time) {
@@ -144,6 +148,7 @@ func (s *Server) loadLocked(ctx context.Context) (*generation, int64, error) {
 	g := newGeneration(x, rev, now)
 	s.gen.Store(g)
 	s.cache.dropGenerations(g.cur.Generation)
+	s.events.publish(s.generationEvent(ctx, old, g))
 	s.metrics.generationLoaded(g)
 	s.logger.Info("generation loaded", LogKeyGeneration, g.cur.Generation, LogKeyCommit, g.cur.Commit,
 		LogKeySchemas, len(g.schemas), LogKeyRevision, rev)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path"
@@ -14,12 +15,15 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/schemareg/schemareg/compiler"
 )
 
 // GitTarget is the repository POST /schema/{id} commits new versions to.
-// The commit is written to the object store and the branch is moved with
-// a compare-and-swap; no work tree is touched, so a bare repository (a
-// mirror that a job pushes upstream) is the usual target.
+// The commit is written to the object store and the branch is moved under
+// its lock file with a compare-and-swap; no work tree is touched, so a
+// bare repository (a mirror that a job pushes upstream) is the usual
+// target, and a branch checked out in a work tree is refused.
 type GitTarget struct {
 	// Repo is the repository's folder.
 	Repo string
@@ -33,11 +37,16 @@ type GitTarget struct {
 
 // gitWriter commits files to a GitTarget, one commit at a time.
 type gitWriter struct {
-	t  GitTarget
-	mu sync.Mutex
+	t      GitTarget
+	policy compiler.Policy
+	mu     sync.Mutex
 }
 
-func newGitWriter(t GitTarget) *gitWriter {
+// maxRefAttempts is how often a commit is made again on a branch that
+// another writer moved meanwhile, before the write is answered 409.
+const maxRefAttempts = 8
+
+func newGitWriter(t GitTarget, policy compiler.Policy) *gitWriter {
 	if t.Branch == "" {
 		t.Branch = "main"
 	}
@@ -47,72 +56,143 @@ func newGitWriter(t GitTarget) *gitWriter {
 	if t.Author == "" {
 		t.Author = "schemareg <schemareg@localhost>"
 	}
-	return &gitWriter{t: t}
+	return &gitWriter{t: t, policy: policy}
 }
 
-// commit writes content to file in a new commit on the branch and returns
-// the commit's hash. check sees the file's content at the branch's tip
-// (nil when it has none) and may refuse the commit.
-func (gw *gitWriter) commit(file string, content []byte, message string, now time.Time, check func(old []byte) error) (string, error) {
+// Check reports why the target cannot take writes: not a repository, a
+// linked work tree, or a branch checked out in a work tree (moving it
+// would stage a revert there; writes never touch a work tree).
+func (t GitTarget) Check() error {
+	branch := t.Branch
+	if branch == "" {
+		branch = "main"
+	}
+	return checkNotCheckedOut(t.Repo, branch)
+}
+
+// commit writes content to file in a new commit on the branch, authored by
+// w, and returns the commit's hash. check sees the file's content at the
+// branch's tip (nil when it has none) and may refuse the commit; then the
+// compiler judges the commit against that tip, and the branch moves only
+// when it accepts it and the tip is still the one judged (a
+// compare-and-swap under the ref's lock file). A branch moved by another
+// writer is read again and the commit judged again, up to maxRefAttempts.
+func (gw *gitWriter) commit(ctx context.Context, file string, content []byte, message string, w *Writer, now time.Time, check func(old []byte) error) (string, error) {
 	if err := checkRepoPath(file); err != nil {
 		return "", err
 	}
 	gw.mu.Lock()
 	defer gw.mu.Unlock()
+	if err := gw.t.Check(); err != nil {
+		return "", errorf(ErrForbidden, "%v", err)
+	}
+	dir, _, err := gitDir(gw.t.Repo)
+	if err != nil {
+		return "", err
+	}
+	for attempt := 1; ; attempt++ {
+		hash, tip, err := gw.prepare(ctx, dir, file, content, message, w, now, check)
+		if err != nil {
+			return "", err
+		}
+		switch err := updateRef(dir, plumbing.NewBranchReferenceName(gw.t.Branch), tip, hash); {
+		case err == nil:
+			return hash.String(), nil
+		case !errors.Is(err, errRefLocked) && !errors.Is(err, errRefMoved):
+			return "", err
+		case attempt == maxRefAttempts:
+			return "", errorf(ErrConflict, "branch %s kept moving under other writers (%d attempts); retry", gw.t.Branch, attempt)
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(time.Duration(attempt) * 5 * time.Millisecond):
+		}
+	}
+}
+
+// prepare writes the commit's objects on the branch's current tip and has
+// the compiler judge them; it returns the commit and the tip it is on.
+func (gw *gitWriter) prepare(ctx context.Context, dir, file string, content []byte, message string, w *Writer, now time.Time, check func(old []byte) error) (plumbing.Hash, plumbing.Hash, error) {
+	var zero plumbing.Hash
 	repo, err := git.PlainOpen(gw.t.Repo)
 	if err != nil {
-		return "", fmt.Errorf("open git repository %s: %w", gw.t.Repo, err)
+		return zero, zero, fmt.Errorf("open git repository %s: %w", gw.t.Repo, err)
 	}
-	refName := plumbing.NewBranchReferenceName(gw.t.Branch)
-	ref, err := repo.Reference(refName, true)
+	tip, err := readRef(dir, plumbing.NewBranchReferenceName(gw.t.Branch))
 	if err != nil {
-		return "", fmt.Errorf("git branch %s: %w", gw.t.Branch, err)
+		return zero, zero, err
 	}
-	parent, err := repo.CommitObject(ref.Hash())
+	if tip.IsZero() {
+		return zero, zero, fmt.Errorf("git repository %s has no branch %s", gw.t.Repo, gw.t.Branch)
+	}
+	parent, err := repo.CommitObject(tip)
 	if err != nil {
-		return "", fmt.Errorf("git branch %s: %w", gw.t.Branch, err)
+		return zero, zero, fmt.Errorf("git branch %s: %w", gw.t.Branch, err)
 	}
 	root, err := parent.Tree()
 	if err != nil {
-		return "", fmt.Errorf("git tree of %s: %w", ref.Hash(), err)
+		return zero, zero, fmt.Errorf("git tree of %s: %w", tip, err)
 	}
 	var old []byte
 	switch f, err := root.File(file); {
 	case err == nil:
 		text, err := f.Contents()
 		if err != nil {
-			return "", fmt.Errorf("read %s at %s: %w", file, ref.Hash(), err)
+			return zero, zero, fmt.Errorf("read %s at %s: %w", file, tip, err)
 		}
 		old = []byte(text)
 	case !errors.Is(err, object.ErrFileNotFound):
-		return "", fmt.Errorf("read %s at %s: %w", file, ref.Hash(), err)
+		return zero, zero, fmt.Errorf("read %s at %s: %w", file, tip, err)
 	}
 	if err := check(old); err != nil {
-		return "", err
+		return zero, zero, err
 	}
 	st := repo.Storer
 	blob, err := writeObject(st, plumbing.BlobObject, content)
 	if err != nil {
-		return "", err
+		return zero, zero, err
 	}
 	treeHash, err := putFile(st, root, strings.Split(file, "/"), blob)
 	if err != nil {
-		return "", err
+		return zero, zero, err
 	}
-	sig := signature(gw.t.Author, now)
-	c := &object.Commit{Author: sig, Committer: sig, Message: message, TreeHash: treeHash, ParentHashes: []plumbing.Hash{ref.Hash()}}
+	committer := signature(gw.t.Author, now)
+	author := object.Signature{Name: w.Name, Email: w.Email, When: now}
+	message += fmt.Sprintf("\nWritten-by: %s (%s)\n", w.Name, w.Via)
+	c := &object.Commit{Author: author, Committer: committer, Message: message, TreeHash: treeHash, ParentHashes: []plumbing.Hash{tip}}
 	obj := st.NewEncodedObject()
 	if err := c.Encode(obj); err != nil {
-		return "", fmt.Errorf("encode commit: %w", err)
+		return zero, zero, fmt.Errorf("encode commit: %w", err)
 	}
 	hash, err := st.SetEncodedObject(obj)
 	if err != nil {
-		return "", fmt.Errorf("write commit: %w", err)
+		return zero, zero, fmt.Errorf("write commit: %w", err)
 	}
-	if err := st.CheckAndSetReference(plumbing.NewHashReference(refName, hash), ref); err != nil {
-		return "", errorf(ErrConflict, "branch %s moved while committing; retry", gw.t.Branch)
+	if err := gw.judge(ctx, tip, hash); err != nil {
+		return zero, zero, err
 	}
-	return hash.String(), nil
+	return hash, tip, nil
+}
+
+// judge has the compiler check the commit against the tip it is made on,
+// as it will when it compiles the branch: a commit it would refuse is 409.
+func (gw *gitWriter) judge(ctx context.Context, tip, hash plumbing.Hash) error {
+	rep, err := compiler.Check(ctx, compiler.CheckOptions{Repo: gw.t.Repo, Dir: gw.t.Dir, Base: tip.String(), Head: hash.String(), Policy: gw.policy})
+	if err != nil {
+		return fmt.Errorf("judge the commit on %s: %w", gw.t.Branch, err)
+	}
+	if rep.OK {
+		return nil
+	}
+	var msgs []string
+	for _, sr := range rep.Schemas {
+		if sr.Verdict != compiler.VerdictOK {
+			msgs = append(msgs, sr.Path+": "+sr.Message)
+		}
+	}
+	return &Error{Kind: ErrConflict, Field: "check", Detail: rep, Message: fmt.Sprintf(
+		"the compiler would refuse this commit on branch %s at %s: %s", gw.t.Branch, tip.String()[:12], strings.Join(msgs, "; "))}
 }
 
 // checkRepoPath refuses a path that is not a plain relative file path.

@@ -89,7 +89,8 @@ func validRequestID(id string) bool {
 // maxLoggedPath bounds the path in a log record.
 const maxLoggedPath = 256
 
-// middleware wraps the routes: a request id, CORS on reads, the rate limit,
+// middleware wraps the routes: a request id, CORS on reads and data checks,
+// the refusal of compressed bodies, the rate limit,
 // recovery from a panic, then one log record and the metrics of the request.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	pool := sync.Pool{New: func() any { return new(respWriter) }}
@@ -104,7 +105,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		h := w.Header()
 		h["X-Request-Id"] = []string{rw.id}
-		if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions || corsPost(r) {
 			h["Access-Control-Allow-Origin"] = s.hdr.allowOrigin
 			h["Access-Control-Expose-Headers"] = s.hdr.exposeHeaders
 		}
@@ -161,10 +162,14 @@ func (s *Server) serve(next http.Handler, w *respWriter, r *http.Request) {
 	}()
 	if r.Method == http.MethodOptions {
 		h := w.Header()
-		h.Set("Access-Control-Allow-Methods", "GET, HEAD")
-		h.Set("Access-Control-Allow-Headers", "Accept-Encoding, If-None-Match, X-Request-ID")
+		h.Set("Access-Control-Allow-Methods", s.corsMethods(r))
+		h.Set("Access-Control-Allow-Headers", "Accept-Encoding, Content-Type, If-None-Match, X-Request-ID")
 		h.Set("Access-Control-Max-Age", "86400")
 		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if ce := r.Header.Get("Content-Encoding"); ce != "" && r.ContentLength != 0 && !strings.EqualFold(ce, "identity") {
+		s.writeError(w, r, errorf(ErrMediaType, "a body in Content-Encoding %.32q is not taken; send it uncompressed", ce))
 		return
 	}
 	if r.RequestURI == "*" {
@@ -195,63 +200,4 @@ func clientKey(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-// limiterSweep is how many clients the limiter tracks before it forgets
-// those whose bucket is full again.
-const limiterSweep = 10000
-
-// limiter is a token bucket per client: rate tokens a second, at most
-// burst of them, one per request.
-type limiter struct {
-	rate, burst float64
-	now         func() time.Time
-
-	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newLimiter(rate float64, burst int, now func() time.Time) *limiter {
-	if burst < 1 {
-		burst = max(1, int(rate))
-	}
-	return &limiter{rate: rate, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
-}
-
-// allow takes a token from the client's bucket. When there is none it
-// returns false and how long until there is one.
-func (l *limiter) allow(client string) (bool, time.Duration) {
-	now := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[client]
-	if b == nil {
-		if len(l.buckets) >= limiterSweep {
-			l.sweep(now)
-		}
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[client] = b
-	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
-	}
-	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
-}
-
-// sweep forgets the clients whose bucket has filled up again: they are
-// the same as new ones.
-func (l *limiter) sweep(now time.Time) {
-	for k, b := range l.buckets {
-		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
-			delete(l.buckets, k)
-		}
-	}
 }

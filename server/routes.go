@@ -30,8 +30,10 @@ func (s *Server) routeTable() []route {
 		{"/schema/{id}/versions", []string{"GET"}, []http.HandlerFunc{s.handleListVersions}, false},
 		{"/schema/{id}/compat", []string{"POST"}, []http.HandlerFunc{s.handleValidate}, false},
 		{"/schema/{id}/{version}/arrow", []string{"GET"}, []http.HandlerFunc{s.handleArrow}, true},
+		{"/schema/{id}/{version}/expectations", []string{"GET"}, []http.HandlerFunc{s.handleExpectations}, true},
 		{"/schemas", []string{"GET"}, []http.HandlerFunc{s.handleListSchemas}, true},
 		{"/compat/{id}/{from}/{to}", []string{"GET"}, []http.HandlerFunc{s.handleCompat}, true},
+		{"/events", []string{"GET"}, []http.HandlerFunc{s.handleEvents}, true},
 		{"/health", []string{"GET"}, []http.HandlerFunc{s.handleHealth}, true},
 		{"/ready", []string{"GET"}, []http.HandlerFunc{s.handleReady}, true},
 		{"/metrics", []string{"GET"}, []http.HandlerFunc{s.metrics.serve}, true},
@@ -40,23 +42,61 @@ func (s *Server) routeTable() []route {
 
 // routes registers the route table, and "/" for every path no route has.
 func (s *Server) routes() {
-	for _, rt := range s.routeTable() {
-		allow := make([]string, 0, len(rt.methods)+2)
-		for i, m := range rt.methods {
-			s.mux.HandleFunc(m+" "+rt.pattern, rt.handle[i])
-			allow = append(allow, m)
-			if m == http.MethodGet {
-				allow = append(allow, http.MethodHead)
-			}
+	table := s.routeTable()
+	// Paths such as /schema/{id}/compat also match /schema/{id}/{version}
+	// for the methods they lack: those answer 405 with the literal path's
+	// Allow, not the pattern's.
+	literal := map[string]string{}
+	for _, rt := range table {
+		if last, ok := strings.CutPrefix(rt.pattern, "/schema/{id}/"); ok && !strings.ContainsAny(last, "{/") {
+			literal[last] = allowOf(rt.methods)
 		}
-		allow = append(allow, http.MethodOptions)
+	}
+	for _, rt := range table {
+		allow := allowOf(rt.methods)
+		for i, m := range rt.methods {
+			h := rt.handle[i]
+			if rt.pattern == "/schema/{id}/{version}" {
+				h = s.literalNotAllowed(literal, h)
+			}
+			s.mux.HandleFunc(m+" "+rt.pattern, h)
+		}
 		if rt.allow405 {
-			s.mux.HandleFunc(rt.pattern, s.methodNotAllowed(strings.Join(allow, ", ")))
+			h := s.methodNotAllowed(allow)
+			if rt.pattern == "/schema/{id}/{version}" {
+				h = s.literalNotAllowed(literal, h)
+			}
+			s.mux.HandleFunc(rt.pattern, h)
 		}
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(ErrNotFound, "no route for %s", r.URL.Path))
 	})
+}
+
+// allowOf returns the Allow header of a route's methods: HEAD with GET,
+// and OPTIONS always.
+func allowOf(methods []string) string {
+	allow := make([]string, 0, len(methods)+2)
+	for _, m := range methods {
+		allow = append(allow, m)
+		if m == http.MethodGet {
+			allow = append(allow, http.MethodHead)
+		}
+	}
+	return strings.Join(append(allow, http.MethodOptions), ", ")
+}
+
+// literalNotAllowed answers 405 with the literal route's Allow when the
+// {version} of the path names one (compat, versions), else calls next.
+func (s *Server) literalNotAllowed(literal map[string]string, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if allow, ok := literal[r.PathValue("version")]; ok {
+			s.methodNotAllowed(allow)(w, r)
+			return
+		}
+		next(w, r)
+	}
 }
 
 func (s *Server) methodNotAllowed(allow string) http.HandlerFunc {

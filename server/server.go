@@ -34,6 +34,9 @@ const (
 	DefaultMaxBody       = 1 << 20
 	DefaultMaxBatch      = 1 << 30
 	DefaultStreamIdle    = 30 * time.Second
+	DefaultStreamTimeout = 10 * time.Minute
+	DefaultEventStreams  = 1024
+	DefaultHeartbeat     = 15 * time.Second
 )
 
 // Options are the server's settings; New replaces zero values with the
@@ -60,15 +63,34 @@ type Options struct {
 	// StreamIdle is how long an NDJSON batch may wait for its next bytes,
 	// or for the client to read its results.
 	StreamIdle time.Duration
+	// StreamTimeout bounds a whole NDJSON batch, however steadily its
+	// bytes come.
+	StreamTimeout time.Duration
+	// EventStreams bounds the GET /events streams open at once; one more
+	// is answered 503.
+	EventStreams int
+	// Heartbeat is how often an idle GET /events stream sends a comment
+	// (SSE) or a ping (WebSocket), so that proxies keep it open and a dead
+	// client is noticed.
+	Heartbeat time.Duration
 	// Policy is the compatibility policy of verdicts; "" is LENIENT.
 	Policy compiler.Policy
 	// RateLimit is the requests per second each client may make, 0 for no
 	// limit; RateBurst is the bucket's size (default: RateLimit, at least 1).
 	RateLimit float64
 	RateBurst int
+	// RateClients bounds how many client addresses the rate limit tracks
+	// (default DefaultRateClients); past it, the least recently seen is
+	// forgotten.
+	RateClients int
 	// Git, when set, is where POST /schema/{id} commits new versions;
 	// without it the server answers 403 and points to a pull request.
 	Git *GitTarget
+	// WriteTokens are the bearer tokens that may write (POST /schema/{id}
+	// with Git); WriteClientCerts lets a verified TLS client certificate
+	// write too. With neither, writes are refused.
+	WriteTokens      []WriteToken
+	WriteClientCerts bool
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
 }
@@ -83,9 +105,13 @@ type Server struct {
 	metrics *metrics
 	limiter *limiter
 	git     *gitWriter
+	auth    *writeAuth
 
 	gen    atomic.Pointer[generation]
 	health health
+	// compiled is the last compile attempt, when one is reported.
+	compiled atomic.Pointer[CompileAttempt]
+	events   eventHub
 
 	mux     *http.ServeMux
 	handler http.Handler
@@ -123,6 +149,15 @@ func New(etcd Etcd, logger *slog.Logger, opts Options) *Server {
 	if opts.StreamIdle <= 0 {
 		opts.StreamIdle = DefaultStreamIdle
 	}
+	if opts.StreamTimeout <= 0 {
+		opts.StreamTimeout = DefaultStreamTimeout
+	}
+	if opts.EventStreams <= 0 {
+		opts.EventStreams = DefaultEventStreams
+	}
+	if opts.Heartbeat <= 0 {
+		opts.Heartbeat = DefaultHeartbeat
+	}
 	if opts.Policy == "" {
 		opts.Policy = compiler.PolicyLenient
 	}
@@ -139,11 +174,12 @@ func New(etcd Etcd, logger *slog.Logger, opts Options) *Server {
 	}
 	s.metrics = newMetrics(s)
 	if opts.RateLimit > 0 {
-		s.limiter = newLimiter(opts.RateLimit, opts.RateBurst, opts.Now)
+		s.limiter = newLimiter(opts.RateLimit, opts.RateBurst, opts.RateClients, opts.Now)
 	}
 	if opts.Git != nil {
-		s.git = newGitWriter(*opts.Git)
+		s.git = newGitWriter(*opts.Git, opts.Policy)
 	}
+	s.auth = newWriteAuth(opts.WriteTokens, opts.WriteClientCerts)
 	s.mux = http.NewServeMux()
 	s.routes()
 	s.handler = s.middleware(s.mux)

@@ -13,33 +13,33 @@ import (
 	"github.com/schemareg/schemareg/compiler"
 )
 
-// deadlineEvery is how many lines a batch reads between extensions of the
-// connection's deadlines.
-const deadlineEvery = 1024
-
 // errLineTooLong reports an NDJSON line over the body limit.
 var errLineTooLong = errors.New("line too long")
 
 // validateStream answers an NDJSON batch: one Result line per non-blank
 // input line, written as the lines are checked and flushed whenever the
 // input read so far is used up. Lines are numbered from 1, blank lines
-// included. The connection's deadlines are extended as the batch goes, so
-// a batch may run longer than the server's timeouts while it moves.
+// included. The connection's deadlines move with the batch: each read of
+// the body may wait StreamIdle for its bytes and each flush StreamIdle for
+// the client, so a batch may run longer than the server's timeouts while
+// it moves, but nothing is read after StreamTimeout.
 func (s *Server) validateStream(w http.ResponseWriter, r *http.Request, v *compiledValidator) {
 	rc := http.NewResponseController(w)
 	rc.EnableFullDuplex() // HTTP/1.1: answer while the body still comes; HTTP/2 always may
+	dl := streamDeadline{rc: rc, idle: s.opts.StreamIdle, end: time.Now().Add(s.opts.StreamTimeout)}
 	h := w.Header()
 	h["Content-Type"] = []string{typeNDJSON}
 	h["Cache-Control"] = s.hdr.noStore
 	h["X-Content-Type-Options"] = []string{"nosniff"}
 	w.WriteHeader(http.StatusOK)
 
-	br := bufio.NewReaderSize(http.MaxBytesReader(w, r.Body, s.opts.MaxBatch), 64<<10)
+	br := bufio.NewReaderSize(http.MaxBytesReader(w, &deadlineReader{r: r.Body, dl: &dl}, s.opts.MaxBatch), 64<<10)
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var st streamState
 	st.maxLine = int(s.opts.MaxBody)
 	checked, rejected := 0, 0
 	flush := func() {
+		dl.write()
 		bw.Flush()
 		rc.Flush()
 		s.metrics.rowsChecked.Add(float64(checked))
@@ -48,11 +48,6 @@ func (s *Server) validateStream(w http.ResponseWriter, r *http.Request, v *compi
 	}
 	defer flush()
 	for n := 1; ; n++ {
-		if n%deadlineEvery == 1 {
-			t := time.Now().Add(s.opts.StreamIdle)
-			rc.SetReadDeadline(t)
-			rc.SetWriteDeadline(t)
-		}
 		line, err := st.readLine(br)
 		if err != nil && err != errLineTooLong && len(line) == 0 {
 			if err != io.EOF {
@@ -158,10 +153,13 @@ func appendResult(b []byte, n int, errs []compiler.DataError) []byte {
 // appendStreamError appends the line that ends a batch early, in the one
 // error shape.
 func appendStreamError(b []byte, err error, limit int64) []byte {
-	code, msg := "bad_request", "read batch: "+err.Error()
+	code, msg := "bad_request", "read batch: "+bodyErrorMessage(err)
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	switch {
+	case errors.As(err, &mbe):
 		code, msg = "too_large", "batch over "+strconv.FormatInt(limit, 10)+" bytes; the lines before this one were checked"
+	case isTimeout(err):
+		code = "timeout"
 	}
 	b = append(b, `{"error":{"code":`...)
 	b = appendJSONString(b, code)

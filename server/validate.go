@@ -96,7 +96,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, errorf(ErrTooLarge, "request body is over the limit of %d bytes", limit)
 	}
 	if err != nil {
-		return nil, errorf(ErrBadRequest, "read request body: %v", err)
+		return nil, errorf(ErrBadRequest, "read request body: %s", bodyErrorMessage(err))
 	}
 	return data, nil
 }

@@ -38,6 +38,10 @@ type RepoWatcher struct {
 
 	prev *bundle.Bundle // the last bundle compiled without error
 	last string         // its generation, once published or refused for good
+
+	// failed is the last compile error logged: a refusal is logged once,
+	// not at every poll until it is fixed.
+	failed string
 }
 
 // NewRepoWatcher returns a RepoWatcher compiling with opts (Since is set
@@ -105,13 +109,21 @@ func (w *RepoWatcher) look(ctx context.Context) {
 	opts.Since = w.prev
 	res, err := compiler.Compile(ctx, opts)
 	if err != nil {
-		w.logger.Error("compile failed; the published bundle stays", LogKeyDir, w.opts.Repo, LogKeyError, err)
-		w.report(Attempt{Err: err})
+		if err.Error() != w.failed {
+			w.failed = err.Error()
+			w.logger.Error("compile failed; the published bundle stays", LogKeyDir, w.opts.Repo, LogKeyError, err)
+		}
+		a := Attempt{Err: err}
+		var ve *compiler.ViolationError
+		if errors.As(err, &ve) && len(ve.Violations) > 0 {
+			a.Commit = ve.Violations[len(ve.Violations)-1].Commit
+		}
+		w.report(a)
 		return
 	}
 	b := res.Bundle
 	gen := b.Manifest.Generation
-	w.prev = b
+	w.prev, w.failed = b, ""
 	if gen == w.last {
 		return
 	}
@@ -126,13 +138,13 @@ func (w *RepoWatcher) look(ctx context.Context) {
 		w.last = gen
 		w.logger.Info("compiled and published", LogKeyGeneration, gen, LogKeyCommit, b.Manifest.Source.Commit,
 			"walked", res.Walked, "incremental", res.Incremental, LogKeyRevision, pres.Revision)
-	case errors.Is(err, ErrMutated), errors.Is(err, ErrOlder), errors.Is(err, bundle.ErrCorrupt):
+	case errors.Is(err, ErrMutated), errors.Is(err, ErrOlder), errors.Is(err, ErrDropped), errors.Is(err, bundle.ErrCorrupt):
 		w.last = gen
 		w.logger.Error("bundle refused", LogKeyGeneration, gen, LogKeyError, err)
 	default:
 		w.logger.Error("publish failed; retrying at the next change or poll", LogKeyGeneration, gen, LogKeyError, err)
 	}
-	w.report(Attempt{Generation: gen, Result: pres, Err: err})
+	w.report(Attempt{Generation: gen, Result: pres, Err: err, Commit: b.Manifest.Source.Commit})
 }
 
 func (w *RepoWatcher) report(a Attempt) {

@@ -56,6 +56,8 @@ func (c S3Config) String() string {
 // object's metadata and in an object PREFIX/NAME.sha256.
 type S3Store struct {
 	client   *s3.Client
+	creds    aws.CredentialsProvider // to redact what it signs with from errors
+	static   []string                // the configured credentials, likewise
 	bucket   string
 	prefix   string
 	partSize int64
@@ -95,7 +97,8 @@ func NewS3Store(ctx context.Context, cfg S3Config) (*S3Store, error) {
 	if size <= 0 {
 		size = DefaultPartSize
 	}
-	return &S3Store{client: client, bucket: cfg.Bucket, prefix: strings.Trim(cfg.Prefix, "/"), partSize: size}, nil
+	return &S3Store{client: client, creds: credentialsOf(awsCfg), static: []string{cfg.AccessKeyID, cfg.SecretAccessKey, cfg.SessionToken},
+		bucket: cfg.Bucket, prefix: strings.Trim(cfg.Prefix, "/"), partSize: size}, nil
 }
 
 func (s *S3Store) key(name string) string {
@@ -109,13 +112,14 @@ func (s *S3Store) key(name string) string {
 // it fits a part, else as a multipart upload, which S3 shows under its name
 // only once complete and which is aborted when it fails. Each part is held
 // in memory, so its length is known and the SDK can sign it over plain HTTP.
-func (s *S3Store) Put(ctx context.Context, name string, r io.Reader, sum string) error {
+func (s *S3Store) Put(ctx context.Context, name string, r io.Reader, sum string) (err error) {
+	defer func() { err = s.redact(ctx, err) }()
 	if err := validName(name); err != nil {
 		return err
 	}
 	key := s.key(name)
 	sumBytes := checksumLine(sum, name)
-	_, err := s.client.PutObject(ctx, &s3.PutObjectInput{
+	_, err = s.client.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: &s.bucket, Key: aws.String(key + ChecksumSuffix),
 		Body: bytes.NewReader(sumBytes), ContentLength: aws.Int64(int64(len(sumBytes))),
 		ContentType: aws.String("text/plain"),
@@ -193,7 +197,8 @@ func (s *S3Store) deleteQuietly(key string) {
 
 // Get opens the snapshot object and reads its checksum object, or its
 // metadata when there is no checksum object.
-func (s *S3Store) Get(ctx context.Context, name string) (io.ReadCloser, string, error) {
+func (s *S3Store) Get(ctx context.Context, name string) (body io.ReadCloser, sum string, err error) {
+	defer func() { err = s.redact(ctx, err) }()
 	if err := validName(name); err != nil {
 		return nil, "", err
 	}
@@ -206,7 +211,7 @@ func (s *S3Store) Get(ctx context.Context, name string) (io.ReadCloser, string, 
 		}
 		return nil, "", fmt.Errorf("s3: get %s: %w", key, err)
 	}
-	sum, err := s.checksum(ctx, key)
+	sum, err = s.checksum(ctx, key)
 	if err != nil {
 		sum = out.Metadata[metaSHA256]
 		if sum == "" {
@@ -231,7 +236,8 @@ func (s *S3Store) checksum(ctx context.Context, key string) (string, error) {
 }
 
 // List lists the snapshot objects under the prefix, sorted by name.
-func (s *S3Store) List(ctx context.Context) ([]SnapshotInfo, error) {
+func (s *S3Store) List(ctx context.Context) (infos []SnapshotInfo, err error) {
+	defer func() { err = s.redact(ctx, err) }()
 	prefix := ""
 	if s.prefix != "" {
 		prefix = s.prefix + "/"
@@ -256,7 +262,8 @@ func (s *S3Store) List(ctx context.Context) ([]SnapshotInfo, error) {
 }
 
 // Delete removes the snapshot object and its checksum object.
-func (s *S3Store) Delete(ctx context.Context, name string) error {
+func (s *S3Store) Delete(ctx context.Context, name string) (err error) {
+	defer func() { err = s.redact(ctx, err) }()
 	if err := validName(name); err != nil {
 		return err
 	}

@@ -29,6 +29,8 @@ type Attempt struct {
 	Result *Result
 	// Err is why the bundle could not be read or published.
 	Err error
+	// Commit is the commit compiled, when known.
+	Commit string
 }
 
 // Watcher publishes each new complete bundle that appears at a path. The

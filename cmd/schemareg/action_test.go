@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -80,7 +81,7 @@ func TestActionCommand(t *testing.T) {
 	}
 	outputs, _ := os.ReadFile(env["GITHUB_OUTPUT"])
 	summary, _ := os.ReadFile(env["GITHUB_STEP_SUMMARY"])
-	if !strings.Contains(string(outputs), "compatible<<_GitHubActionsFileCommandDelimeter_\ntrue\n") ||
+	if !regexp.MustCompile(`compatible<<ghadelimiter_[0-9a-f]{32}\ntrue\nghadelimiter_[0-9a-f]{32}\n`).Match(outputs) ||
 		!strings.Contains(string(outputs), filepath.Join(env["RUNNER_TEMP"], "schemareg-report.json")) {
 		t.Errorf("outputs:\n%s", outputs)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
@@ -44,9 +45,18 @@ func runCheck(ctx context.Context, args []string, e *env) error {
 		return usageErrorf("check: %v", err)
 	}
 	for _, w := range rep.Warnings {
-		fmt.Fprintf(e.stderr, "schemareg: check: %s\n", w)
+		fmt.Fprintf(e.stderr, "schemareg: check: %s\n", safeLine(w))
 	}
-	if err := compiler.WriteCheck(e.stdout, *vf.format, rep, vf.useColor(e.stdout)); err != nil {
+	color := vf.useColor(e.stdout)
+	var out io.Writer = e.stdout
+	if !color {
+		out = lineSafeWriter{e.stdout}
+	}
+	printed := rep
+	if *vf.format != compiler.FormatJSON {
+		printed = printableCheck(rep)
+	}
+	if err := compiler.WriteCheck(out, *vf.format, printed, color); err != nil {
 		return fmt.Errorf("check: %w", err)
 	}
 	if !rep.OK {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/schemareg/schemareg/compiler"
@@ -40,10 +39,18 @@ func runDiff(ctx context.Context, args []string, e *env) error {
 	}
 	res := compiler.Diff(old, cur, opts)
 	file := cur.Path
+	color := vf.useColor(e.stdout)
+	var out io.Writer = e.stdout
+	if !color {
+		out = lineSafeWriter{e.stdout}
+	}
+	if *vf.format != compiler.FormatJSON {
+		res, file = printableDiff(res), safeLine(file)
+	}
 	if *vf.format == compiler.FormatText {
-		err = compiler.WriteText(e.stdout, fs.Arg(0)+" → "+fs.Arg(1), res, vf.useColor(e.stdout))
+		err = compiler.WriteText(out, safeLine(fs.Arg(0)+" → "+fs.Arg(1)), res, color)
 	} else {
-		err = compiler.WriteDiff(e.stdout, *vf.format, file, res)
+		err = compiler.WriteDiff(out, *vf.format, file, res)
 	}
 	if err != nil {
 		return err
@@ -66,9 +73,12 @@ func loadSchema(ctx context.Context, repo, arg string) (*compiler.Document, erro
 		}
 		data, name = b, file
 	} else {
-		b, err := readFileLimited(arg, compiler.DefaultMaxBytes)
+		b, err := compiler.ReadSchemaFile(arg, repo, compiler.DefaultMaxBytes)
 		if err != nil {
 			return nil, err
+		}
+		if len(b) > compiler.DefaultMaxBytes {
+			return nil, fmt.Errorf("read %s: larger than %d bytes", arg, compiler.DefaultMaxBytes)
 		}
 		data = b
 	}
@@ -86,20 +96,4 @@ func loadSchema(ctx context.Context, repo, arg string) (*compiler.Document, erro
 // registry schema, which a two-file diff does not have.
 func isMissingRef(err error) bool {
 	return errors.Is(err, compiler.ErrExternalRef) || strings.Contains(err.Error(), "no schema with id")
-}
-
-func readFileLimited(path string, maxBytes int) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, errors.Unwrap(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, int64(maxBytes)+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(data) > maxBytes {
-		return nil, fmt.Errorf("read %s: larger than %d bytes", path, maxBytes)
-	}
-	return data, nil
 }

@@ -46,16 +46,18 @@ func commands() []command {
 	return []command{
 		{"validate", "check schema files: JSON, registry fields, JSON Schema, ids, $refs", runValidate},
 		{"diff", "compare two schemas and report every change and the bump it requires", runDiff},
+		{"export", "write a schema as another tool's artifact: a Great Expectations suite", runExport},
 		{"compile", "walk the Git history of schemas/ and write a versioned bundle", runCompile},
 		{"check", "judge the schema changes between two commits (the pull-request verdict)", runCheck},
 		{"sync", "publish a bundle into etcd atomically; --watch to follow new bundles", runSync},
+		{"import", "write a Confluent-compatible registry's JSON schemas as Git history", runImport},
 		{"serve", "serve the REST API from etcd", runServe},
 		{"snapshot", "stream an etcd snapshot to S3 or a folder", runSnapshot},
 		{"restore", "restore an etcd data dir from a snapshot or a bundle", runRestore},
 		{"site", "generate the static docs site from a bundle", runSite},
 		{"action", "run as the GitHub Action on a pull request", runAction},
 		{"dev", "run the whole registry locally: etcd, compile, sync, serve, watch", runDev},
-		{"version", "print the version", runVersion},
+		{"version", "print the version, commit and Go version", runVersion},
 	}
 }
 

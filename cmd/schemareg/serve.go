@@ -12,6 +12,7 @@ import (
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdclient"
 	"github.com/schemareg/schemareg/server"
+	"github.com/schemareg/schemareg/server/confluent"
 )
 
 // runServe serves the REST API from etcd until ctx ends (SIGTERM), then
@@ -29,8 +30,12 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.DurationVar(&o.CallTimeout, "call-timeout", server.DefaultCallTimeout, "the deadline of each etcd call")
 	fs.Int64Var(&o.MaxBody, "max-body", server.DefaultMaxBody, "the largest request body, and NDJSON line, in bytes")
 	fs.Int64Var(&o.MaxBatch, "max-batch", server.DefaultMaxBatch, "the largest NDJSON batch in bytes")
+	fs.DurationVar(&o.StreamIdle, "stream-idle", server.DefaultStreamIdle, "how long an NDJSON batch may wait for its next bytes, or for the client to read")
+	fs.DurationVar(&o.StreamTimeout, "stream-timeout", server.DefaultStreamTimeout, "the deadline of a whole NDJSON batch")
 	fs.Float64Var(&o.RateLimit, "rate-limit", 0, "requests per second per client address, 0 for no limit")
 	fs.IntVar(&o.RateBurst, "rate-burst", 0, "the rate limit's burst (default: the rate)")
+	fs.IntVar(&o.EventStreams, "max-event-streams", server.DefaultEventStreams, "the most GET /events streams open at once; one more is answered 503")
+	fs.DurationVar(&o.Heartbeat, "event-heartbeat", server.DefaultHeartbeat, "how often an idle GET /events stream sends a heartbeat")
 	policy := fs.String("policy", "", "compatibility policy of verdicts: LENIENT (default) or STRICT")
 	tlsCert := fs.String("tls-cert", "", "PEM `file` of the server certificate: serve HTTPS")
 	tlsKey := fs.String("tls-key", "", "PEM `file` of the server certificate's key")
@@ -39,7 +44,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&git.Repo, "git-repo", "", "commit new versions (POST /schema/{id}) to this repository `folder`; without it, POST answers 403")
 	fs.StringVar(&git.Branch, "git-branch", "main", "the branch to commit to")
 	fs.StringVar(&git.Dir, "git-dir", "schemas", "the schemas folder inside the repository, for new schemas")
-	fs.StringVar(&git.Author, "git-author", "", `author of the commits, "Name <email>"`)
+	fs.StringVar(&git.Author, "git-author", "", `committer of the commits, "Name <email>"; the author is the writer`)
+	writeTokens := fs.String("write-token-file", "", "`file` of \"NAME TOKEN\" lines: bearer tokens that may write with --git-repo")
 	var hs http.Server
 	fs.DurationVar(&hs.ReadHeaderTimeout, "read-header-timeout", 5e9, "the deadline to read a request's header")
 	fs.DurationVar(&hs.ReadTimeout, "read-timeout", 30e9, "the deadline to read a whole request (NDJSON batches extend it while they move)")
@@ -47,6 +53,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.DurationVar(&hs.IdleTimeout, "idle-timeout", 120e9, "how long an idle keep-alive connection stays open")
 	grace := fs.Duration("shutdown-grace", server.DefaultShutdownGrace, "how long a shutdown waits for requests in flight")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	confluentPrefix := fs.String("confluent-prefix", confluent.DefaultPrefix, "the `path` the Confluent-compatible API is served under; \"\" turns it off")
+	confluentNaming := fs.String("confluent-subjects", string(confluent.NamingID), "how the Confluent-compatible API names subjects: id (ticks_v1) or id-value (ticks_v1-value)")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
@@ -59,8 +67,13 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		return usageErrorf("serve: --tls-cert and --tls-key go together")
 	case *tlsClientCA != "" && *tlsCert == "":
 		return usageErrorf("serve: --tls-client-ca needs --tls-cert and --tls-key")
+	case *confluentPrefix != "" && (!strings.HasPrefix(*confluentPrefix, "/") || *confluentPrefix == "/" || strings.ContainsAny(*confluentPrefix, "{}")):
+		return usageErrorf("serve: --confluent-prefix %q must be a path such as /confluent", *confluentPrefix)
 	}
-	var err error
+	naming, err := confluent.ParseNaming(*confluentNaming)
+	if err != nil {
+		return usageErrorf("serve: --confluent-subjects: %v", err)
+	}
 	if o.Policy, err = compiler.ParsePolicy(*policy); err != nil {
 		return usageErrorf("serve: --policy: %v", err)
 	}
@@ -82,7 +95,21 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	o.Keys = bundle.Keys{Prefix: *prefix}
 	if git.Repo != "" {
+		if *writeTokens == "" && *tlsClientCA == "" {
+			return usageErrorf("serve: --git-repo needs writers to authenticate: give --write-token-file or --tls-client-ca")
+		}
+		if err := git.Check(); err != nil {
+			return usageErrorf("serve: --git-repo: %v", err)
+		}
+		if *writeTokens != "" {
+			if o.WriteTokens, err = server.LoadWriteTokens(*writeTokens); err != nil {
+				return usageErrorf("serve: --write-token-file: %v", err)
+			}
+		}
+		o.WriteClientCerts = *tlsClientCA != ""
 		o.Git = &git
+	} else if *writeTokens != "" {
+		return usageErrorf("serve: --write-token-file needs --git-repo")
 	}
 
 	// The client connects in the background: the server starts, answers
@@ -90,6 +117,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	cli := server.DialEtcd(cc, logger)
 	defer cli.Close()
 	srv := server.New(cli, logger, o)
+	if *confluentPrefix != "" {
+		confluent.New(cli, logger, confluent.Options{Keys: o.Keys, Naming: naming, CallTimeout: o.CallTimeout,
+			MaxBody: o.MaxBody, MaxAge: o.MaxAge, Policy: o.Policy}).Register(*confluentPrefix, srv.Mount)
+	}
 	hs.Addr, hs.Handler = *addr, srv.Handler()
 	hs.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	ctx, cancel := context.WithCancel(ctx)

@@ -28,6 +28,9 @@ func TestServeUsage(t *testing.T) {
 		{"Policy", []string{"serve", "--policy", "loose"}, "--policy"},
 		{"LogFormat", []string{"serve", "--log-format", "xml"}, "log-format"},
 		{"Prefix", []string{"serve", "--prefix", "registry"}, "must start with /"},
+		{"ConfluentPrefix", []string{"serve", "--confluent-prefix", "confluent"}, "--confluent-prefix"},
+		{"ConfluentPrefixRoot", []string{"serve", "--confluent-prefix", "/"}, "--confluent-prefix"},
+		{"ConfluentSubjects", []string{"serve", "--confluent-subjects", "topic"}, "--confluent-subjects"},
 		{"MissingCert", []string{"serve", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"}, "tls"},
 	}
 	for _, tt := range tests {
@@ -102,6 +105,16 @@ func TestServeCommand(t *testing.T) {
 		t.Errorf("GET /schema/ticks_v1: %d %s %s", resp.StatusCode, resp.Header.Get("ETag"), body)
 	}
 
+	resp, err = http.Get(base + "/confluent/subjects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != `["ticks_v1"]` || resp.Header.Get("Content-Type") != "application/vnd.schemaregistry.v1+json" {
+		t.Errorf("GET /confluent/subjects: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+
 	cancel() // SIGTERM
 	select {
 	case err := <-done:
@@ -112,7 +125,7 @@ func TestServeCommand(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 	out := logs.String()
-	if !strings.Contains(out, `"msg":"request"`) || !strings.Contains(out, `"route":"/schema/{id}"`) {
+	if !strings.Contains(out, `"msg":"request"`) || !strings.Contains(out, `"route":"/schema/{id}"`) || !strings.Contains(out, `"route":"/confluent/subjects"`) {
 		t.Errorf("no JSON request log:\n%s", out)
 	}
 	if strings.Contains(out, "not-a-real-secret") {

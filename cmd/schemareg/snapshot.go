@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	clientv3 "go.etcd.io/etcd/client/v3"
+
 	"github.com/schemareg/schemareg/internal/etcdclient"
 	"github.com/schemareg/schemareg/syncer"
 )
@@ -40,7 +42,13 @@ func runSnapshot(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usageErrorf("snapshot: %v", err)
 	}
-	cli, err := etcdclient.New(etcd)
+	// A single snapshot waits at most the dial timeout for etcd; a
+	// periodic one connects lazily and retries on each tick.
+	connect := etcdclient.Dial
+	if *every > 0 {
+		connect = func(_ context.Context, c etcdclient.Config) (*clientv3.Client, error) { return etcdclient.New(c) }
+	}
+	cli, err := connect(ctx, etcd)
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}

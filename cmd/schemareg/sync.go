@@ -37,6 +37,7 @@ func runSync(ctx context.Context, args []string, e *env) error {
 	debounce := fs.Duration("debounce", syncer.DefaultDebounce, "with --watch: the quiet time after a change before reading")
 	poll := fs.Duration("poll", syncer.DefaultPoll, "with --watch: look this often even without a change event (0: never)")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	metricsAddr := fs.String("metrics-addr", "", "with --watch: serve Prometheus /metrics and /health on this address, e.g. :9090 (empty: none)")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
@@ -73,7 +74,13 @@ func runSync(ctx context.Context, args []string, e *env) error {
 			return &exitError{code: exitUsage, err: fmt.Errorf("sync: %w", err)}
 		}
 	}
-	cli, err := etcdclient.New(etcd)
+	// A single publish waits for etcd at most --etcd-dial-timeout; a watch
+	// keeps trying.
+	connect := etcdclient.Dial
+	if *watch {
+		connect = func(_ context.Context, c etcdclient.Config) (*clientv3.Client, error) { return etcdclient.New(c) }
+	}
+	cli, err := connect(ctx, etcd)
 	if err != nil {
 		return fmt.Errorf("sync: %w", err)
 	}
@@ -93,7 +100,14 @@ func runSync(ctx context.Context, args []string, e *env) error {
 		return nil
 	}
 
+	metrics := newSyncMetrics()
+	if *metricsAddr != "" {
+		if err := metrics.listen(ctx, *metricsAddr, logger); err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("sync: %w", err)}
+		}
+	}
 	report := func(a syncer.Attempt) {
+		metrics.observe(a)
 		switch {
 		case a.Err != nil:
 			fmt.Fprintf(e.stderr, "schemareg: sync: %v\n", a.Err)
@@ -114,12 +128,15 @@ func runSync(ctx context.Context, args []string, e *env) error {
 		return w.Run(ctx)
 	}
 	if !*elect {
+		metrics.leader.Set(1)
 		return runWatch(ctx, nil)
 	}
 	host, _ := os.Hostname()
 	name := fmt.Sprintf("%s-%d", host, os.Getpid())
 	return syncer.RunElected(ctx, cli, keys, name, *leaseTTL, logger, func(ctx context.Context, l *syncer.Leader) error {
 		g := l.Guard()
+		metrics.leader.Set(1)
+		defer metrics.leader.Set(0)
 		return runWatch(ctx, &g)
 	})
 }

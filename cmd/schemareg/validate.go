@@ -25,9 +25,12 @@ func runValidate(ctx context.Context, args []string, e *env) error {
 	if len(paths) == 0 {
 		paths = []string{"schemas"}
 	}
-	files, err := compiler.ReadFiles(paths, *maxBytes)
+	files, skipped, err := compiler.ReadPaths(paths, ".", *maxBytes)
 	if err != nil {
 		return usageErrorf("validate: %v", err)
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(e.stderr, "schemareg: validate: skipped %s: %s\n", quoteName(s.Path), s.Reason)
 	}
 	docs, problems := compiler.CheckTree(files, compiler.TreeOptions{MaxBytes: *maxBytes})
 	if *format == "json" {
@@ -35,9 +38,13 @@ func runValidate(ctx context.Context, args []string, e *env) error {
 			Valid    bool               `json:"valid"`
 			Files    int                `json:"files"`
 			Problems []compiler.Problem `json:"problems"`
-		}{len(problems) == 0, len(files), problems}
+			Skipped  []compiler.Skipped `json:"skipped"`
+		}{len(problems) == 0, len(files), problems, skipped}
 		if out.Problems == nil {
 			out.Problems = []compiler.Problem{}
+		}
+		if out.Skipped == nil {
+			out.Skipped = []compiler.Skipped{}
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -46,7 +53,7 @@ func runValidate(ctx context.Context, args []string, e *env) error {
 		}
 	} else {
 		for _, p := range problems {
-			fmt.Fprintln(e.stdout, p.Error())
+			fmt.Fprintln(e.stdout, safeLine(p.Error()))
 		}
 		switch {
 		case len(files) == 0:

@@ -130,7 +130,8 @@ func TestValidateJSONFormatAndSummary(t *testing.T) {
       "col": 1,
       "message": "missing \"version\"; add \"version\": \"1.0.0\""
     }
-  ]
+  ],
+  "skipped": []
 }
 `
 	if code != 1 || stdout != wantJSON {

@@ -17,11 +17,13 @@
 package etcdclient
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -59,23 +61,79 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.DialTimeout, "etcd-dial-timeout", 5*time.Second, "how long to wait for etcd to answer the first time")
 }
 
-// EndpointList returns the endpoints, split and trimmed.
+// EndpointList returns the endpoints, split and trimmed, without the
+// user:password@ an endpoint may carry: they are safe to print.
 func (c Config) EndpointList() []string {
 	var eps []string
 	for _, e := range strings.Split(c.Endpoints, ",") {
 		if e = strings.TrimSpace(e); e != "" {
-			eps = append(eps, e)
+			clean, _ := splitUserinfo(e)
+			eps = append(eps, clean)
 		}
 	}
 	return eps
 }
 
-// String describes the configuration without its password.
+// splitUserinfo splits the user:password@ out of an endpoint URL. It
+// parses by hand: url.Parse's errors quote the whole URL, password
+// included.
+func splitUserinfo(ep string) (clean, userinfo string) {
+	scheme, rest, ok := strings.Cut(ep, "://")
+	if !ok {
+		scheme, rest = "", ep
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	at := strings.LastIndex(host, "@")
+	if at < 0 {
+		return ep, ""
+	}
+	clean = rest[at+1:]
+	if ok {
+		clean = scheme + "://" + clean
+	}
+	return clean, host[:at]
+}
+
+// credentials returns the user and password: the flags', or else those an
+// endpoint URL carries (http://user:password@host:2379).
+func (c Config) credentials() (user, password string, err error) {
+	user, password = c.Username, c.Password
+	for _, e := range strings.Split(c.Endpoints, ",") {
+		_, info := splitUserinfo(strings.TrimSpace(e))
+		if info == "" {
+			continue
+		}
+		u, p, _ := strings.Cut(info, ":")
+		if u, err = url.PathUnescape(u); err != nil {
+			return "", "", errors.New("etcd: the user name in an endpoint URL is not URL-escaped; use -etcd-user and -etcd-password")
+		}
+		if p, err = url.PathUnescape(p); err != nil {
+			return "", "", errors.New("etcd: the password in an endpoint URL is not URL-escaped; use -etcd-password")
+		}
+		switch {
+		case c.Username != "" && u != c.Username:
+			return "", "", fmt.Errorf("etcd: an endpoint URL names user %q, -etcd-user %q; give one", u, c.Username)
+		case user != "" && user != u, password != "" && password != p && c.Password == "":
+			return "", "", errors.New("etcd: the endpoint URLs name different users or passwords; use -etcd-user and -etcd-password")
+		}
+		user = u
+		if c.Password == "" {
+			password = p
+		}
+	}
+	return user, password, nil
+}
+
+// String describes the configuration without its password, also when an
+// endpoint URL carries one.
 func (c Config) String() string {
 	s := "etcd " + strings.Join(c.EndpointList(), ",")
-	if c.Username != "" {
-		s += " as " + c.Username
-		if c.Password != "" {
+	if user, password, err := c.credentials(); err == nil && user != "" {
+		s += " as " + user
+		if password != "" {
 			s += " (password set)"
 		}
 	}
@@ -121,7 +179,11 @@ func (c Config) ClientConfig() (clientv3.Config, error) {
 	if len(eps) == 0 {
 		return clientv3.Config{}, errors.New("etcd: no endpoint given (-etcd)")
 	}
-	if c.Password != "" && c.Username == "" {
+	user, password, err := c.credentials()
+	if err != nil {
+		return clientv3.Config{}, err
+	}
+	if password != "" && user == "" {
 		return clientv3.Config{}, errors.New("etcd: a password without a user (-etcd-user)")
 	}
 	tc, err := c.TLS()
@@ -138,7 +200,7 @@ func (c Config) ClientConfig() (clientv3.Config, error) {
 	}
 	return clientv3.Config{
 		Endpoints: eps, DialTimeout: timeout, TLS: tc,
-		Username: c.Username, Password: c.Password,
+		Username: user, Password: password,
 		Logger: logger,
 		// Keep the connection checked, so a dead member is noticed and the
 		// client moves to another.
@@ -153,6 +215,9 @@ func New(c Config) (*clientv3.Client, error) {
 		return nil, err
 	}
 	cli, err := clientv3.New(cc)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, c.noAnswer(cc.DialTimeout, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", c, err)
 	}

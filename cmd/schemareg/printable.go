@@ -1,0 +1,89 @@
+package main
+
+import (
+	"io"
+	"strings"
+
+	"github.com/schemareg/schemareg/compiler"
+)
+
+// quoteName writes a file name so that it prints on one line.
+func quoteName(name string) string { return compiler.QuoteControl(name) }
+
+// safeLine escapes the control characters of one line of output, so that
+// text taken from a schema or a file name cannot end the line and start
+// another (a forged "::error" workflow command in a CI log).
+func safeLine(s string) string { return compiler.QuoteControl(s) }
+
+// lineSafeWriter passes text output through, escaping every control
+// character except the line breaks and tabs that the output's own layout
+// uses: a carriage return, an escape sequence or a Unicode line separator
+// from a schema never reaches the terminal or the CI log.
+type lineSafeWriter struct{ w io.Writer }
+
+// Write escapes p's control characters and writes it; it reports len(p)
+// on success.
+func (s lineSafeWriter) Write(p []byte) (int, error) {
+	text := string(p)
+	if !compiler.HasControl(strings.NewReplacer("\n", "", "\t", "").Replace(text)) {
+		return s.w.Write(p)
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(text, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fields := strings.Split(part, "\t")
+		for j, f := range fields {
+			if j > 0 {
+				b.WriteByte('\t')
+			}
+			b.WriteString(compiler.QuoteControl(f))
+		}
+	}
+	if _, err := io.WriteString(s.w, b.String()); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// printableChanges returns a copy of changes with the control characters
+// of their pointers and messages escaped: a property name holding a line
+// break prints on one line.
+func printableChanges(cs []compiler.Change) []compiler.Change {
+	out := make([]compiler.Change, len(cs))
+	for i, c := range cs {
+		c.Path, c.Message = compiler.QuoteControl(c.Path), compiler.QuoteControl(c.Message)
+		out[i] = c
+	}
+	return out
+}
+
+// printableDiff returns r ready for a text, Markdown or GitHub output;
+// JSON escapes what it prints by itself.
+func printableDiff(r compiler.DiffResult) compiler.DiffResult {
+	r.Changes = printableChanges(r.Changes)
+	return r
+}
+
+// printableCheck returns a copy of r ready for a text, Markdown or GitHub
+// output.
+func printableCheck(r *compiler.CheckReport) *compiler.CheckReport {
+	c := *r
+	c.Schemas = make([]compiler.SchemaReport, len(r.Schemas))
+	for i, s := range r.Schemas {
+		s.Path, s.OldPath = compiler.QuoteControl(s.Path), compiler.QuoteControl(s.OldPath)
+		s.Message, s.Notice = compiler.QuoteControl(s.Message), compiler.QuoteControl(s.Notice)
+		s.Changes = printableChanges(s.Changes)
+		problems := make([]compiler.Problem, len(s.Problems))
+		for j, p := range s.Problems {
+			p.Path, p.Message = compiler.QuoteControl(p.Path), compiler.QuoteControl(p.Message)
+			problems[j] = p
+		}
+		if s.Problems != nil {
+			s.Problems = problems
+		}
+		c.Schemas[i] = s
+	}
+	return &c
+}

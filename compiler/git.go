@@ -8,12 +8,13 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/schemareg/schemareg/internal/gitfs"
 )
 
 // ErrRevisionNotFound reports a revision the repository does not have, e.g.
@@ -50,9 +51,10 @@ func openRepo(dir string) (*gitRepo, error) {
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
 	}
 	g := &gitRepo{repo: r, trees: map[plumbing.Hash]*rawTree{}, next: map[plumbing.Hash]*rawTree{}}
-	// Reopen the object store so that pack files stay open between reads.
+	// Reopen the object store so that pack files stay open between reads,
+	// over a file system whose listings survive concurrent writers.
 	if fsst, ok := r.Storer.(*filesystem.Storage); ok {
-		st := filesystem.NewStorageWithOptions(osfs.New(fsst.Filesystem().Root()), cache.NewObjectLRU(objectCacheBytes),
+		st := filesystem.NewStorageWithOptions(gitfs.New(fsst.Filesystem().Root()), cache.NewObjectLRU(objectCacheBytes),
 			filesystem.Options{KeepDescriptors: true})
 		if fast, err := git.Open(st, nil); err == nil {
 			g.repo, g.storage = fast, st

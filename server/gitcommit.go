@@ -10,13 +10,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/gitfs"
 )
 
 // GitTarget is the repository POST /schema/{id} commits new versions to.
@@ -115,10 +116,12 @@ func (gw *gitWriter) commit(ctx context.Context, file string, content []byte, me
 // the compiler judge them; it returns the commit and the tip it is on.
 func (gw *gitWriter) prepare(ctx context.Context, dir, file string, content []byte, message string, w *Writer, now time.Time, check func(old []byte) error) (plumbing.Hash, plumbing.Hash, error) {
 	var zero plumbing.Hash
-	repo, err := git.PlainOpen(gw.t.Repo)
+	// gitfs: other writers add objects to the repository meanwhile.
+	repo, storage, err := gitfs.Open(dir, filesystem.Options{})
 	if err != nil {
 		return zero, zero, fmt.Errorf("open git repository %s: %w", gw.t.Repo, err)
 	}
+	defer storage.Close()
 	tip, err := readRef(dir, plumbing.NewBranchReferenceName(gw.t.Branch))
 	if err != nil {
 		return zero, zero, err

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -202,6 +203,10 @@ func TestWriteTwoServersShareARepository(t *testing.T) {
 			}
 			defer resp.Body.Close()
 			codes[i] = resp.StatusCode
+			if resp.StatusCode >= 500 {
+				body, _ := io.ReadAll(resp.Body)
+				t.Logf("write %d: %s", i, body)
+			}
 			var c Created
 			if resp.StatusCode == http.StatusAccepted {
 				if err := json.NewDecoder(resp.Body).Decode(&c); err != nil {

@@ -48,7 +48,7 @@ func renderReport(j *judgement, cfg *Config) string {
 // renderSchema writes one schema's section: message, notice, problems and
 // changes.
 func renderSchema(b *strings.Builder, s *judged, cfg *Config) {
-	if s.Message == "" && s.Notice == "" && len(s.Changes) == 0 && len(s.Problems) == 0 {
+	if s.Message == "" && s.Notice == "" && len(s.Changes) == 0 && len(s.Problems) == 0 && len(s.Dependents) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "\n#### %s · %s\n\n", code(s.ID), link(code(s.Path), cfg.blobURL(s.commit, s.Path, 0)))
@@ -87,6 +87,7 @@ func renderSchema(b *strings.Builder, s *judged, cfg *Config) {
 		}
 		b.WriteString("\n")
 	}
+	compiler.WriteDependentsMarkdown(b, *s.SchemaReport)
 }
 
 // impact names a change's effect in the change table.

@@ -376,3 +376,27 @@ func TestActionSinceBundle(t *testing.T) {
 		})
 	}
 }
+
+// TestActionListsDependents: when a pull request changes a schema another
+// refers to, the comment and the step summary name the dependent, the
+// version it stays pinned to and what adopting the new one would mean.
+func TestActionListsDependents(t *testing.T) {
+	h := newHarness(t)
+	fills := `{"id": "fills_v1", "version": "1.0.0", "type": "object", "properties": {"tick": {"$ref": "ticks_v1"}}}` + "\n"
+	base := h.repo.commit("ticks and fills", map[string]string{
+		"schemas/ticks_v1.json": ticks("1.0.0", "ts", "price", "side"),
+		"schemas/fills_v1.json": fills,
+	})
+	h.repo.Checkout("feature", true)
+	head := h.repo.commit("drop side", map[string]string{"schemas/ticks_v1.json": ticks("2.0.0", "ts", "price")})
+	out := h.run(base, head, nil, nil)
+	if out.err != nil {
+		t.Fatal(out.err)
+	}
+	row := "| `fills_v1` 1.0.0 | 1.0.0 | 💥 breaking, needs a major bump | BACKWARD |"
+	for name, body := range map[string]string{"comment": out.comment, "summary": out.summary} {
+		if !strings.Contains(body, row) {
+			t.Errorf("the %s lacks the dependent fills_v1:\n%s", name, body)
+		}
+	}
+}

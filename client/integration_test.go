@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemareg/schemareg/client"
 	"github.com/schemareg/schemareg/compiler"
@@ -363,9 +364,16 @@ func TestAgainstServer(t *testing.T) {
 			if err != nil || !bytes.Equal(fromMirror.Body, fromServer.Body) || fromMirror.Digest != fromServer.Digest || fromMirror.Version != fromServer.Version {
 				t.Errorf("ticks_v1 %s from the mirror: %v", v, err)
 			}
+			// ticks_v1 refers to no other schema: its bundled form is itself.
+			for name, cl := range map[string]*client.Client{"server": c, "mirror": m} {
+				b, err := cl.GetBundled(ctx, "ticks_v1", v)
+				if err != nil || !bytes.Equal(b.Body, fromServer.Body) {
+					t.Errorf("bundled ticks_v1 %s from the %s: %v", v, name, err)
+				}
+			}
 		}
 		sv, _ := c.Versions(ctx, "ticks_v1")
-		if mv, err := m.Versions(ctx, "ticks_v1"); err != nil || !slices.Equal(mv, sv) {
+		if mv, err := m.Versions(ctx, "ticks_v1"); err != nil || !cmp.Equal(mv, sv) {
 			t.Errorf("Versions from the mirror: %+v, %v", mv, err)
 		}
 		sl, _ := c.List(ctx)

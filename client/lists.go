@@ -28,6 +28,10 @@ type VersionEntry struct {
 	// Bump is the bump the version made over the one before: "none" for
 	// the first, "patch", "minor" or "major".
 	Bump string `json:"bump"`
+	// Deps pins each schema the version's $refs reach to the version it
+	// was published with, id → version; nil when it refers to none.
+	// GetBundled returns the version with these embedded.
+	Deps map[string]string `json:"deps,omitempty"`
 }
 
 // schemaList and versionList are the bodies of the lists.

@@ -112,6 +112,32 @@ func (c *Client) mirrorVersion(ctx context.Context, id, version string) (*reply,
 	return rep, nil
 }
 
+// mirrorBundled reads a version's bundled form from the mirror: its
+// .bundled.json when versions.json lists pins for it, else its own bytes.
+func (c *Client) mirrorBundled(ctx context.Context, id, version string) (*reply, error) {
+	rep, err := c.mirrorVersions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var vl versionList
+	if err := decodeJSON(rep.body, &vl); err != nil {
+		return nil, err
+	}
+	var entry *VersionEntry
+	for i := range vl.Versions {
+		if vl.Versions[i].Version == version || version == latest && i == len(vl.Versions)-1 {
+			entry = &vl.Versions[i]
+		}
+	}
+	if entry == nil {
+		return nil, &APIError{Status: http.StatusNotFound, Message: fmt.Sprintf("the mirror lists no version %q of %q", version, id)}
+	}
+	if len(entry.Deps) == 0 {
+		return c.mirrorVersion(ctx, id, entry.Version)
+	}
+	return c.mirrorFile(ctx, typeSchema+", "+typeJSON, "api", "schema", id, entry.Version+".bundled.json")
+}
+
 // mirrorArrow reads a version's Arrow IPC bytes from the mirror.
 func (c *Client) mirrorArrow(ctx context.Context, id, version string) (*reply, error) {
 	v, _, err := c.mirrorResolve(ctx, id, version)

@@ -56,7 +56,24 @@ func (c *Client) GetVersion(ctx context.Context, id, version string) (*Schema, e
 	return s, nil
 }
 
+// GetBundled returns one version of a schema as one self-contained
+// document: every schema it refers to is embedded at the version it is
+// pinned to, so any JSON Schema validator checks data against it exactly
+// as the registry does, with no further fetch. Like the version, it never
+// changes. A version that refers to no other schema is its own bundled form.
+func (c *Client) GetBundled(ctx context.Context, id, version string) (*Schema, error) {
+	s, err := c.getForm(ctx, id, version, true)
+	if err != nil {
+		return nil, fmt.Errorf("get bundled schema %s %s: %w", id, version, err)
+	}
+	return s, nil
+}
+
 func (c *Client) getVersion(ctx context.Context, id, version string) (*Schema, error) {
+	return c.getForm(ctx, id, version, false)
+}
+
+func (c *Client) getForm(ctx context.Context, id, version string, bundled bool) (*Schema, error) {
 	segments := []string{"schema", id, version}
 	if version == latest {
 		segments = segments[:2]
@@ -65,8 +82,13 @@ func (c *Client) getVersion(ctx context.Context, id, version string) (*Schema, e
 	if err != nil {
 		return nil, err
 	}
+	mirror := func(ctx context.Context) (*reply, error) { return c.mirrorVersion(ctx, id, version) }
+	if bundled {
+		u += "?resolve=bundled"
+		mirror = func(ctx context.Context) (*reply, error) { return c.mirrorBundled(ctx, id, version) }
+	}
 	cl := &call{method: http.MethodGet, url: u, accept: typeSchema + ", " + typeJSON, cache: true}
-	rep, err := c.read(ctx, cl, func(ctx context.Context) (*reply, error) { return c.mirrorVersion(ctx, id, version) })
+	rep, err := c.read(ctx, cl, mirror)
 	if err != nil {
 		return nil, err
 	}

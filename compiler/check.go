@@ -105,6 +105,11 @@ func Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
 	r := &CheckReport{Base: base.Hash.String(), Head: head.Hash.String(), OK: true, Policy: h.policy, Schemas: []SchemaReport{},
 		Walked: len(chain), Warnings: resumed.Warnings}
 	r.Schemas = h.reports(changes, h.violations[before:], opts.Mode)
+	for i := range r.Schemas {
+		if r.Schemas[i].Dependents, err = h.dependents(r.Schemas[i], opts.Mode); err != nil {
+			return nil, err
+		}
+	}
 	for _, s := range r.Schemas {
 		if s.Verdict != VerdictOK {
 			r.OK = false

@@ -17,6 +17,11 @@ type DiffOptions struct {
 	// It gets the whole $ref; the diff applies the fragment. nil resolves
 	// nothing: such a $ref is compared by its text.
 	Resolve func(ref string) (*Document, bool)
+	// ResolveOld, when set, resolves the references of the old document,
+	// and of the schemas they reach, instead of Resolve: a published
+	// version is compared as it was published, with its pinned
+	// dependencies, while the new one sees the dependencies it would pin.
+	ResolveOld func(ref string) (*Document, bool)
 }
 
 // DiffResult is the verdict on a new version of a schema.
@@ -146,6 +151,10 @@ func diffDocs(od, nd *sdoc, opts DiffOptions, mode Mode) DiffResult {
 		policy = PolicyLenient
 	}
 	d := newDiffer(policy, opts.Resolve)
+	if opts.ResolveOld != nil {
+		d.resolveOld = opts.ResolveOld
+		od.old = true
+	}
 	back := d.walk(od, nd)
 	fwd := d.walk(nd, od)
 	res := DiffResult{Mode: mode, Policy: policy}

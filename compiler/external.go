@@ -18,16 +18,16 @@ func (r *Registry) checkExternal(d *Document) error {
 	}
 	// The resources the document embeds are its own to refer to.
 	own := map[string]bool{strings.TrimSuffix(base.String(), "#"): true}
-	scan(d.Root, base, func(_ string, _ map[string]any, id *url.URL) bool {
+	scan(d.Root, base, d.Dialect == Draft04, func(_ string, _ map[string]any, id *url.URL) bool {
 		own[noFragment(id)] = true
 		return true
 	}, nil)
 	var at, kw, target string
-	scan(d.Root, base, nil, func(ptr string, m map[string]any, scope *url.URL) bool {
+	scan(d.Root, base, d.Dialect == Draft04, nil, func(ptr string, m map[string]any, scope *url.URL) bool {
 		if ref, ok := m["$ref"].(string); ok {
 			if u, err := url.Parse(ref); err == nil {
 				t := noFragment(scope.ResolveReference(u))
-				if !own[t] && !r.loadable(t) {
+				if !own[t] && !builtinMeta(t) && !r.loadable(t) {
 					at, kw, target = ptr+"/$ref", "$ref", t
 					return false
 				}
@@ -62,12 +62,19 @@ func (r *Registry) loadable(u string) bool {
 // examples, default) and the arrow block. It calls ids for each "$id"
 // that sets a new base, and visit for each object; either returns false
 // to stop the walk.
-func scan(v any, base *url.URL, ids, visit func(ptr string, m map[string]any, scope *url.URL) bool) {
+//
+// In a draft-04 document, "id" below the root is the base URI keyword too;
+// the root's "id" is the registry's own field.
+func scan(v any, base *url.URL, draft04 bool, ids, visit func(ptr string, m map[string]any, scope *url.URL) bool) {
 	var walk func(v any, ptr string, scope *url.URL) bool
 	walk = func(v any, ptr string, scope *url.URL) bool {
 		switch v := v.(type) {
 		case map[string]any:
-			if id, ok := v["$id"].(string); ok {
+			id, ok := v["$id"].(string)
+			if !ok && draft04 && ptr != "" {
+				id, ok = v["id"].(string)
+			}
+			if ok {
 				if u, err := url.Parse(id); err == nil {
 					scope = scope.ResolveReference(u)
 					if ids != nil && !ids(ptr, v, scope) {
@@ -115,4 +122,27 @@ func parseLoose(s string) *url.URL {
 		return u
 	}
 	return &url.URL{Opaque: s}
+}
+
+// builtinMeta reports whether u names a meta-schema of a JSON Schema draft:
+// the validator holds these, so a $ref to one needs no network.
+func builtinMeta(u string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimSuffix(u, "#"), "http://json-schema.org/")
+	if !ok {
+		rest, ok = strings.CutPrefix(strings.TrimSuffix(u, "#"), "https://json-schema.org/")
+	}
+	if !ok {
+		return false
+	}
+	switch rest {
+	case "draft-04/schema", "draft-06/schema", "draft-07/schema",
+		"draft/2019-09/schema", "draft/2019-09/meta/core", "draft/2019-09/meta/applicator",
+		"draft/2019-09/meta/validation", "draft/2019-09/meta/meta-data", "draft/2019-09/meta/format",
+		"draft/2019-09/meta/content",
+		"draft/2020-12/schema", "draft/2020-12/meta/core", "draft/2020-12/meta/applicator",
+		"draft/2020-12/meta/unevaluated", "draft/2020-12/meta/validation", "draft/2020-12/meta/meta-data",
+		"draft/2020-12/meta/format-annotation", "draft/2020-12/meta/format-assertion", "draft/2020-12/meta/content":
+		return true
+	}
+	return false
 }

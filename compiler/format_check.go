@@ -97,6 +97,9 @@ func writeCheckText(w io.Writer, r *CheckReport, color bool) error {
 				return err
 			}
 		}
+		for _, d := range s.Dependents {
+			fmt.Fprintf(w, "  dependent: %s\n", d.Message)
+		}
 		fmt.Fprintln(w)
 	}
 	_, err := fmt.Fprintln(w, CheckSummary(r))
@@ -119,6 +122,7 @@ func writeCheckMarkdown(w io.Writer, r *CheckReport) error {
 			}
 			b.WriteString("\n")
 		}
+		WriteDependentsMarkdown(&b, s)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -153,4 +157,23 @@ func writeCheckGitHub(w io.Writer, r *CheckReport) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// WriteDependentsMarkdown writes the table of a schema's dependents: each
+// stays pinned, and what adopting the new version would mean for it. The
+// check report and the Action's comment share it.
+func WriteDependentsMarkdown(b *strings.Builder, s SchemaReport) {
+	if len(s.Dependents) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "Schemas that refer to `%s` stay pinned to the version they were published with:\n\n", MarkdownCode(s.ID))
+	b.WriteString("| dependent | pinned to | adopting " + MarkdownCell(s.NewVersion) + " | mode | details |\n|---|---|---|---|---|\n")
+	for _, d := range s.Dependents {
+		adopt := "✅ compatible, " + describeBump(d.Bump)
+		if !d.Compatible {
+			adopt = "💥 breaking, needs a major bump"
+		}
+		fmt.Fprintf(b, "| `%s` %s | %s | %s | %s | %s |\n", MarkdownCode(d.ID), MarkdownCell(d.Version), MarkdownCell(d.Pinned), adopt, d.Mode, MarkdownCell(d.Message))
+	}
+	b.WriteString("\n")
 }

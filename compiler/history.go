@@ -33,6 +33,7 @@ type history struct {
 	tree     plumbing.Hash      // the schemas folder at the current commit
 	treeDocs map[string]treeDoc // parsed files of tree, by path, loaded on demand
 	pending  map[string]*Document
+	judged   map[string]bool // the pending documents judged so far
 	reg      *Registry
 	base     *bundle.Dir // the bundle a compile continues, when opened lazily
 	mode     Mode        // overrides every schema's mode when set
@@ -78,6 +79,7 @@ func newHistory(g *gitRepo, dir string, policy Policy, maxBytes int) *history {
 		treeDocs: map[string]treeDoc{},
 	}
 	h.reg = &Registry{byID: map[string]*Document{}, byURL: map[string]*Document{}, load: h.lookup}
+	h.reg.loadVersion = h.loadVersion
 	return h
 }
 
@@ -99,34 +101,78 @@ func (h *history) owner(id string) (string, bool) {
 	return st.entry.Path, true
 }
 
-// lookup finds a document for a $ref: by id among this commit's new
-// documents, then at its owner's path; by $id URL across the whole tree.
+// lookup finds a document for a $ref by id or by $id URL: a document of
+// this commit that is yet to be judged, else the schema's latest
+// published version. A reference is pinned to what it finds here when the
+// referring version is published, so it never finds unpublished content.
 func (h *history) lookup(id, url string) (*Document, bool) {
-	if id != "" {
-		if d, ok := h.pending[id]; ok {
-			return d, true
-		}
-		p, ok := h.owner(id)
-		if !ok {
+	if id == "" {
+		var ok bool
+		if id, ok = h.idOfURL(url); !ok {
 			return nil, false
 		}
-		td := h.treeFile(p)
-		return td.doc, td.doc != nil
+	}
+	if d, ok := h.pending[id]; ok && !h.judged[id] {
+		return d, true
+	}
+	st, ok := h.schemas[id]
+	if !ok || st.entry.Deprecated || st.entry.Latest == "" {
+		return nil, false
+	}
+	if err := h.load(st); err != nil {
+		return nil, false
+	}
+	d, err := h.latestDoc(st)
+	return d, err == nil
+}
+
+// idOfURL finds the id of the schema whose root $id is url, among this
+// commit's documents and then across the whole tree.
+func (h *history) idOfURL(url string) (string, bool) {
+	match := func(d *Document) bool {
+		s, ok := d.Object()["$id"].(string)
+		return ok && strings.TrimSuffix(strings.SplitN(s, "#", 2)[0], ".json") == strings.TrimSuffix(url, ".json")
+	}
+	for _, id := range h.pendingIDs() {
+		if match(h.pending[id]) {
+			return id, true
+		}
 	}
 	files, err := h.git.listFiles(h.tree, h.dir)
 	if err != nil {
-		return nil, false
+		return "", false
 	}
 	for _, f := range files {
 		td := h.treeFile(f.Path)
-		if td.doc == nil {
-			continue
-		}
-		if s, ok := td.doc.Object()["$id"].(string); ok && strings.TrimSuffix(strings.SplitN(s, "#", 2)[0], ".json") == strings.TrimSuffix(url, ".json") {
-			return td.doc, true
+		if td.doc != nil && match(td.doc) {
+			return td.doc.ID, true
 		}
 	}
-	return nil, false
+	return "", false
+}
+
+// loadVersion finds a published version for a pinned reference.
+func (h *history) loadVersion(id, version string) (*Document, bool) {
+	st, ok := h.schemas[id]
+	if !ok || h.load(st) != nil {
+		return nil, false
+	}
+	v, ok := st.entry.Version(version)
+	if !ok {
+		return nil, false
+	}
+	d, err := h.versionDoc(st, v)
+	return d, err == nil
+}
+
+// pendingIDs returns the ids of this commit's documents in order.
+func (h *history) pendingIDs() []string {
+	ids := make([]string, 0, len(h.pending))
+	for id := range h.pending {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // treeFile parses the file at p in the current tree, once per content.

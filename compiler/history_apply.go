@@ -23,8 +23,9 @@ func (h *history) apply(st *step) error {
 		}
 	}
 	h.pending = map[string]*Document{}
+	h.judged = map[string]bool{}
 	h.events = h.events[:0]
-	defer func() { h.pending = nil }()
+	defer func() { h.pending, h.judged = nil, nil }()
 
 	// The ids whose files this commit removed.
 	gone := map[string]string{}
@@ -74,9 +75,26 @@ func (h *history) apply(st *step) error {
 		claims = append(claims, claim{ch.Path, d})
 	}
 
-	var created []string
+	// A document is judged after the documents of this commit it refers
+	// to, so that its references find what they will be pinned to.
+	order := make([]*Document, len(claims))
+	for i, cl := range claims {
+		order[i] = cl.doc
+	}
+	order = h.dependencyOrder(order)
+	pathOf := make(map[*Document]string, len(claims))
 	for _, cl := range claims {
-		d := cl.doc
+		pathOf[cl.doc] = cl.path
+	}
+
+	var created []string
+	for i, d := range order {
+		// The documents judged before this one are found as what they
+		// published, if anything; this one and those after as they are.
+		if i > 0 {
+			h.judged[order[i-1].ID] = true
+		}
+		cl := claim{pathOf[d], d}
 		st := h.schemas[d.ID]
 		oldPath := ""
 		if st != nil {
@@ -94,18 +112,23 @@ func (h *history) apply(st *step) error {
 			h.violateProblem(ci, cl.path, err)
 			continue
 		}
+		deps, err := h.dependencies(d)
+		if err != nil {
+			h.violateProblem(ci, cl.path, err)
+			continue
+		}
 		if st == nil {
 			st = &schemaState{entry: bundle.Schema{ID: d.ID, Path: cl.path}}
 			h.schemas[d.ID] = st
 			res := DiffResult{Compatible: true, Changes: []Change{}}
-			if err := h.publish(st, d, ci, BumpNone, res); err != nil {
+			if err := h.publish(st, d, ci, BumpNone, res, deps); err != nil {
 				return err
 			}
 			h.events = append(h.events, event{kind: eventPublished, id: d.ID, path: cl.path, new: d.Version.String(), res: res, first: true})
 			created = append(created, d.ID)
 			continue
 		}
-		ev, err := h.judge(st, d, ci)
+		ev, err := h.judge(st, d, ci, deps)
 		if err != nil {
 			return err
 		}
@@ -132,7 +155,7 @@ func (h *history) apply(st *step) error {
 
 // judge compares a new content of a published schema with its latest
 // version and publishes it when its version is new.
-func (h *history) judge(st *schemaState, d *Document, ci commitInfo) (event, error) {
+func (h *history) judge(st *schemaState, d *Document, ci commitInfo, deps []Dependency) (event, error) {
 	id, ver := d.ID, d.Version.String()
 	ev := event{id: id, path: d.Path, old: st.entry.Latest, new: ver}
 	latest, err := h.latestDoc(st)
@@ -172,7 +195,7 @@ func (h *history) judge(st *schemaState, d *Document, ci commitInfo) (event, err
 		return ev, nil
 	}
 	ev.kind = eventPublished
-	return ev, h.publish(st, d, ci, ev.made, ev.res)
+	return ev, h.publish(st, d, ci, ev.made, ev.res, deps)
 }
 
 func firstBreaking(changes []Change) string {
@@ -200,6 +223,9 @@ func (h *history) diff(st *schemaState, latest, d *Document) (DiffResult, error)
 		mode = ModeBackward
 	}
 	opts := DiffOptions{Mode: mode, Policy: h.policy, Resolve: h.reg.Resolve}
+	if v, ok := st.entry.Version(st.entry.Latest); ok {
+		opts.ResolveOld = h.pinnedResolver(v)
+	}
 	res := Diff(latest, d, opts)
 	if !mode.Transitive() {
 		return res, nil
@@ -217,13 +243,14 @@ func (h *history) diff(st *schemaState, latest, d *Document) (DiffResult, error)
 		if err != nil {
 			return res, err
 		}
+		opts.ResolveOld = h.pinnedResolver(v)
 		MergeTransitive(&res, Diff(old, d, opts), v.Version)
 	}
 	return res, nil
 }
 
 // publish records d as the schema's newest version.
-func (h *history) publish(st *schemaState, d *Document, ci commitInfo, made Bump, res DiffResult) error {
+func (h *history) publish(st *schemaState, d *Document, ci commitInfo, made Bump, res DiffResult, deps []Dependency) error {
 	ver := d.Version.String()
 	ipc, err := h.arrowIPC(d)
 	if err != nil {
@@ -238,7 +265,7 @@ func (h *history) publish(st *schemaState, d *Document, ci commitInfo, made Bump
 		Version: ver, GlobalID: h.globalIDs, Digest: d.Digest, Size: len(d.Canonical), Path: d.Path,
 		Commit: ci.hash, Time: ci.time, Author: ci.author,
 		Bump: made.String(), RequiredBump: res.Bump.String(), Compatible: res.Compatible,
-		Changes: changes,
+		Changes: changes, Deps: Pins(deps),
 	}
 	h.files[bundle.SchemaFile(d.ID, ver)] = d.Canonical
 	if ipc != nil {

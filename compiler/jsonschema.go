@@ -29,6 +29,20 @@ type Registry struct {
 	// $id URL when id is "". The history compiler loads documents from Git
 	// only when a $ref needs them.
 	load func(id, url string) (*Document, bool)
+	// loadVersion, when set, finds a published version a pinned
+	// reference ("instruments_v1@1.2.0#/x") names and the maps do not hold.
+	loadVersion func(id, version string) (*Document, bool)
+}
+
+// PinSeparator separates a registry id from the version a reference pins:
+// "instruments_v1@1.2.0#/definitions/symbol". Ids never contain it.
+const PinSeparator = "@"
+
+// SplitPin splits "id@version" into its id and version; version is "" for
+// an unpinned id.
+func SplitPin(ref string) (id, version string) {
+	id, version, _ = strings.Cut(ref, PinSeparator)
+	return id, version
 }
 
 // NewRegistry indexes docs by id and by root $id. Documents without an id
@@ -46,12 +60,21 @@ func (r *Registry) Add(d *Document) {
 	if d.ID != "" {
 		r.byID[d.ID] = d
 		r.byURL[registryBase+d.ID] = d
+		r.AddPinned(d)
 	}
 	if id, ok := d.Object()["$id"].(string); ok {
 		if u, err := url.Parse(id); err == nil && u.IsAbs() {
 			u.Fragment = ""
 			r.byURL[u.String()] = d
 		}
+	}
+}
+
+// AddPinned makes d reachable by a reference that pins its version only
+// ("instruments_v1@1.2.0"), not by its id alone.
+func (r *Registry) AddPinned(d *Document) {
+	if d.ID != "" && d.HasVersion {
+		r.byURL[registryBase+d.ID+PinSeparator+d.Version.String()] = d
 	}
 }
 
@@ -71,6 +94,15 @@ func (r *Registry) Remove(id string) {
 
 // Lookup returns the document with the given registry id.
 func (r *Registry) Lookup(id string) (*Document, bool) {
+	if bare, version := SplitPin(id); version != "" {
+		if d, ok := r.byURL[registryBase+id]; ok {
+			return d, true
+		}
+		if r.loadVersion != nil {
+			return r.loadVersion(bare, version)
+		}
+		return nil, false
+	}
 	if d, ok := r.byID[id]; ok {
 		return d, true
 	}
@@ -113,6 +145,9 @@ func (r *Registry) Load(u string) (any, error) {
 		return d.schemaRoot(), nil
 	}
 	if strings.HasPrefix(u, registryBase) {
+		if id, version := SplitPin(strings.TrimPrefix(key, registryBase)); version != "" {
+			return nil, fmt.Errorf("schema %s has no published version %s; pin a version that %s lists, or leave the version out to pin the current one", id, version, id)
+		}
 		return nil, fmt.Errorf("no schema with id %q in the registry", strings.TrimPrefix(key, registryBase))
 	}
 	return nil, fmt.Errorf("%w: %s is never fetched; refer to registry schemas by id, e.g. \"quotes_v1#/definitions/price\"", ErrExternalRef, u)

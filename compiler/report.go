@@ -86,4 +86,26 @@ type SchemaReport struct {
 	Changes []Change `json:"changes"`
 	// Problems are set when the file at head is invalid (VerdictInvalid).
 	Problems []Problem `json:"problems,omitempty"`
+	// Dependents are the schemas whose latest version refers to this one,
+	// when this one publishes a new version: each stays pinned where it is.
+	Dependents []DependentReport `json:"dependents,omitempty"`
+}
+
+// DependentReport is a schema that depends on a schema a pull request
+// changes: the version of it that stays pinned, and what adopting the new
+// version would mean for the dependent, judged under its own mode on its
+// effective schema.
+type DependentReport struct {
+	ID string `json:"id"`
+	// Version is the dependent's latest version.
+	Version string `json:"version"`
+	// Pinned is the version of the changed schema the dependent stays pinned to.
+	Pinned string `json:"pinned"`
+	Mode   Mode   `json:"mode"`
+	// Compatible and Bump say what a new version of the dependent that
+	// adopts the changed schema's new version needs.
+	Compatible bool `json:"compatible"`
+	Bump       Bump `json:"bump"`
+	// Message says it in one sentence.
+	Message string `json:"message"`
 }

@@ -63,6 +63,7 @@ type sdoc struct {
 	anchors map[string]string // $id and $anchor values → JSON pointer
 	rootID  string
 	main    *Document // the Document, when there is one: for lines
+	old     bool      // on the old side of a diff whose sides resolve apart
 }
 
 // bound is a numeric lower or upper limit.

@@ -32,16 +32,24 @@ type pairKey struct {
 // differ walks two schemas side by side. One differ serves both
 // directions of a Diff.
 type differ struct {
-	policy   Policy
-	resolve  func(ref string) (*Document, bool)
-	ext      map[*Document]*sdoc
-	derefs   map[*snode]*snode
-	regexps  map[string]*regexp.Regexp
-	stack    map[pairKey]bool
-	same     map[pairKey]bool
-	steps    int
-	limitHit bool
-	out      []finding
+	policy  Policy
+	resolve func(ref string) (*Document, bool)
+	// resolveOld resolves the references of the old side, when set.
+	resolveOld func(ref string) (*Document, bool)
+	ext        map[extKey]*sdoc
+	derefs     map[*snode]*snode
+	regexps    map[string]*regexp.Regexp
+	stack      map[pairKey]bool
+	same       map[pairKey]bool
+	steps      int
+	limitHit   bool
+	out        []finding
+}
+
+// extKey is a referenced document as one side of a diff sees it.
+type extKey struct {
+	doc *Document
+	old bool
 }
 
 func newDiffer(policy Policy, resolve func(string) (*Document, bool)) *differ {

@@ -56,7 +56,7 @@ func (d *differ) target(n *snode) (*snode, bool) {
 			prefix = p
 		case n.doc.own(base):
 		default:
-			ext, ok := d.external(n.ref)
+			ext, ok := d.external(n.ref, n.doc.old)
 			if !ok {
 				return nil, false
 			}
@@ -88,22 +88,29 @@ func (d *sdoc) own(base string) bool {
 }
 
 // external loads another registry schema through the Resolve option.
-func (d *differ) external(ref string) (*sdoc, bool) {
-	if d.resolve == nil {
+// A document of the old side resolves through resolveOld when it is set.
+func (d *differ) external(ref string, old bool) (*sdoc, bool) {
+	resolve := d.resolve
+	if old && d.resolveOld != nil {
+		resolve = d.resolveOld
+	}
+	if resolve == nil {
 		return nil, false
 	}
-	doc, ok := d.resolve(ref)
+	doc, ok := resolve(ref)
 	if !ok || doc == nil {
 		return nil, false
 	}
-	if s, ok := d.ext[doc]; ok {
+	key := extKey{doc, old && d.resolveOld != nil}
+	if s, ok := d.ext[key]; ok {
 		return s, true
 	}
 	if d.ext == nil {
-		d.ext = map[*Document]*sdoc{}
+		d.ext = map[extKey]*sdoc{}
 	}
 	s := newSdoc(doc.Root, doc)
-	d.ext[doc] = s
+	s.old = key.old
+	d.ext[key] = s
 	return s, true
 }
 

@@ -20,6 +20,7 @@ const (
 	kindValidator             // *compiledValidator; a=digest, b=its dependencies
 	kindCompat                // *rep of a verdict; a=generation, b=from, to, mode, policy
 	kindPage                  // *rep of a /schemas page; a=generation, b=after, limit
+	kindBundled               // *rep of a version's bundled form; a=digest, b=its pins
 	numKinds
 )
 
@@ -41,6 +42,8 @@ func (k kind) String() string {
 		return "compat"
 	case kindPage:
 		return "page"
+	case kindBundled:
+		return "bundled"
 	}
 	return "unknown"
 }

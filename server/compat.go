@@ -124,7 +124,7 @@ func versionsBetween(list []bundle.VersionInfo, from, to string) []*bundle.Versi
 }
 
 // compat returns the verdict between two versions, cached per generation:
-// $refs to other schemas resolve to their latest versions in it.
+// each version's $refs resolve to the versions it is pinned to.
 func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur *bundle.VersionInfo, between []*bundle.VersionInfo, opts compiler.DiffOptions) (*rep, error) {
 	key := ckey{kind: kindCompat, a: g.cur.Generation, b: id + " " + old.Digest + " " + cur.Digest + " " + string(opts.Mode) + " " + string(opts.Policy)}
 	for _, v := range between {
@@ -139,15 +139,26 @@ func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur 
 		if err != nil {
 			return nil, 0, err
 		}
-		deps, _, err := s.deps(ctx, g, od, nd)
-		if err != nil {
+		resolver := func(d *document, info *bundle.VersionInfo) (func(string) (*compiler.Document, bool), error) {
+			deps, _, err := s.pinnedDeps(ctx, g, d, info)
+			if err != nil {
+				return nil, err
+			}
+			return newRegistry(deps, d).Resolve, nil
+		}
+		if opts.Resolve, err = resolver(nd, cur); err != nil {
 			return nil, 0, err
 		}
-		opts.Resolve = newRegistry(deps, nd).Resolve
+		if opts.ResolveOld, err = resolver(od, old); err != nil {
+			return nil, 0, err
+		}
 		res := compiler.Diff(od.doc, nd.doc, opts)
 		for _, v := range between {
 			bd, err := s.document(ctx, id, v)
 			if err != nil {
+				return nil, 0, err
+			}
+			if opts.ResolveOld, err = resolver(bd, v); err != nil {
 				return nil, 0, err
 			}
 			compiler.MergeTransitive(&res, compiler.Diff(bd.doc, nd.doc, opts), v.Version)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 
@@ -14,6 +15,9 @@ import (
 type document struct {
 	doc  *compiler.Document
 	refs []string
+	// pinned marks a dependency reached by a reference that names its
+	// version: it answers to that reference only, not to its id.
+	pinned bool
 }
 
 // document returns the parsed document of a version.
@@ -46,7 +50,8 @@ func parseDocument(id string, data []byte) (*document, error) {
 }
 
 // externalRefs returns, sorted, the registry ids the $refs of a document
-// name ("quotes_v1#/definitions/price" names quotes_v1), self excluded.
+// name ("quotes_v1#/definitions/price" names quotes_v1), self excluded;
+// a pinned reference is named with its version ("instruments_v1@1.2.0").
 func externalRefs(root any, self string) []string {
 	set := map[string]bool{}
 	var walk func(v any)
@@ -57,7 +62,8 @@ func externalRefs(root any, self string) []string {
 				if ref, ok := c.(string); ok && k == "$ref" {
 					base, _, _ := strings.Cut(ref, "#")
 					base = strings.TrimSuffix(base, ".json")
-					if base != self && bundle.ValidID(base) {
+					id, version := compiler.SplitPin(base)
+					if id != self && bundle.ValidID(id) && (version == "" || validVersion(version)) {
 						set[base] = true
 					}
 					continue
@@ -82,7 +88,9 @@ func externalRefs(root any, self string) []string {
 // deps returns the latest version, in g, of every schema the $refs of docs
 // reach, transitively, and a signature of them ("id@digest ..."): a
 // validator compiled against them stays right while the signature does. A
-// $ref to a schema g lacks is left out; compiling then says what is missing.
+// pinned reference reaches the version it names. A $ref to a schema g
+// lacks is left out; compiling then says what is missing. deps serves
+// documents that are not published: a published version uses pinnedDeps.
 func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]*document, string, error) {
 	self := map[string]bool{}
 	var queue []string
@@ -94,29 +102,66 @@ func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]
 	var deps []*document
 	var sig []string
 	for len(queue) > 0 {
-		id := queue[0]
+		ref := queue[0]
 		queue = queue[1:]
-		if seen[id] || self[id] {
+		if seen[ref] || self[ref] {
 			continue
 		}
-		seen[id] = true
+		seen[ref] = true
+		id, version := compiler.SplitPin(ref)
 		e, ok := g.byID[id]
 		if !ok {
 			continue
 		}
-		_, info, err := s.version(ctx, g, id, e.Latest)
+		if version == "" {
+			version = e.Latest
+		}
+		_, info, err := s.version(ctx, g, id, version)
 		if err != nil {
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
 			return nil, "", err
 		}
 		d, err := s.document(ctx, id, info)
 		if err != nil {
 			return nil, "", err
 		}
-		deps = append(deps, d)
-		sig = append(sig, id+"@"+info.Digest)
+		deps = append(deps, &document{doc: d.doc, refs: d.refs, pinned: ref != id})
+		sig = append(sig, ref+"="+info.Digest)
 		queue = append(queue, d.refs...)
 	}
 	sort.Strings(sig)
+	return deps, strings.Join(sig, " "), nil
+}
+
+// pinnedDeps returns the documents a published version depends on, each
+// at the version the version was published with, and their signature. A
+// version published before versions recorded their pins depends on the
+// latest versions, as deps finds them.
+func (s *Server) pinnedDeps(ctx context.Context, g *generation, d *document, info *bundle.VersionInfo) ([]*document, string, error) {
+	if info.Deps == nil {
+		return s.deps(ctx, g, d)
+	}
+	ids := make([]string, 0, len(info.Deps))
+	for id := range info.Deps {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	deps := make([]*document, 0, len(ids))
+	sig := make([]string, 0, len(ids))
+	for _, id := range ids {
+		_, dinfo, err := s.version(ctx, g, id, info.Deps[id])
+		if err != nil {
+			return nil, "", err
+		}
+		dd, err := s.document(ctx, id, dinfo)
+		if err != nil {
+			return nil, "", err
+		}
+		deps = append(deps, dd)
+		sig = append(sig, id+"@"+info.Deps[id])
+	}
 	return deps, strings.Join(sig, " "), nil
 }
 
@@ -125,10 +170,19 @@ func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]
 func newRegistry(deps []*document, docs ...*document) *compiler.Registry {
 	reg := compiler.NewRegistry()
 	for _, d := range deps {
-		reg.Add(d.doc)
+		if d.pinned {
+			reg.AddPinned(d.doc)
+		} else {
+			reg.Add(d.doc)
+		}
 	}
 	for _, d := range docs {
 		reg.Add(d.doc)
 	}
 	return reg
+}
+
+func validVersion(v string) bool {
+	_, err := compiler.ParseVersion(v)
+	return err == nil
 }

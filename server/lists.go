@@ -44,7 +44,7 @@ func newVersions(e *bundle.Entry, vl *bundle.VersionList) (*versions, error) {
 	for i := range vl.Versions {
 		v := &vl.Versions[i]
 		vs.byVersion[v.Version] = v
-		body.Versions = append(body.Versions, VersionEntry{Version: v.Version, Digest: v.Digest, Commit: v.Commit, Time: v.Time, Bump: v.Bump})
+		body.Versions = append(body.Versions, VersionEntry{Version: v.Version, Digest: v.Digest, Commit: v.Commit, Time: v.Time, Bump: v.Bump, Deps: v.Deps})
 	}
 	if _, ok := vs.byVersion[e.Latest]; !ok {
 		return nil, fmt.Errorf("version list of %q: %w: latest %s is not in it", e.ID, bundle.ErrCorrupt, e.Latest)

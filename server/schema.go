@@ -1,8 +1,12 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+
+	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // handleGetLatest answers GET /schema/{id}: the latest version's bytes,
@@ -39,7 +43,15 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request, version stri
 		s.writeError(w, r, err)
 		return
 	}
-	rp, err := s.schemaRep(ctx, id, info)
+	var rp *rep
+	switch resolve := r.URL.Query().Get("resolve"); resolve {
+	case "":
+		rp, err = s.schemaRep(ctx, id, info)
+	case "bundled":
+		rp, err = s.bundledRep(ctx, g, id, info)
+	default:
+		err = errorf(ErrBadRequest, "resolve=%q is not a served form; use resolve=bundled for one document with every pinned dependency embedded, or leave it out for the authored document", resolve)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -125,4 +137,29 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 	}
 	g.setHeader(w)
 	s.serveRep(w, r, rp, s.hdr.short)
+}
+
+// bundledRep returns a version as one self-contained document with every
+// dependency it is pinned to embedded: as immutable as the version.
+func (s *Server) bundledRep(ctx context.Context, g *generation, id string, info *bundle.VersionInfo) (*rep, error) {
+	d, err := s.document(ctx, id, info)
+	if err != nil {
+		return nil, err
+	}
+	deps, sig, err := s.pinnedDeps(ctx, g, d, info)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.cache.load(ctx, ckey{kind: kindBundled, a: info.Digest, b: sig}, func(context.Context) (any, int64, error) {
+		docs := make([]*compiler.Document, len(deps))
+		for i, dep := range deps {
+			docs[i] = dep.doc
+		}
+		rp := newRep(compiler.Bundled(d.doc, docs), typeSchema, "")
+		return rp, rp.size(), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*rep), nil
 }

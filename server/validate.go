@@ -36,7 +36,7 @@ func (s *Server) validator(ctx context.Context, g *generation, id string, info *
 	if err != nil {
 		return nil, err
 	}
-	deps, sig, err := s.deps(ctx, g, d)
+	deps, sig, err := s.pinnedDeps(ctx, g, d, info)
 	if err != nil {
 		return nil, err
 	}

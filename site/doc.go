@@ -57,8 +57,10 @@
 // A version page, its raw files and the diff pages only show what cannot
 // change once the version is published: the document, its commit, author
 // and changes against the version before, and the documents its $refs
-// resolved to when it was published (the latest version of each referenced
-// schema at that commit time). Pages that change with every new version, the
+// resolved to when it was published: the versions it is pinned to (the
+// bundle's deps), or, for a version published before versions recorded
+// their pins, the latest version of each referenced schema at that commit
+// time. Pages that change with every new version, the
 // schema page, the changelog and the index, carry the version selector and
 // the "latest" marks.
 //
@@ -68,16 +70,19 @@
 // so a CDN can answer them without a server:
 //
 //	api/schema/<id>/<version>.json   the canonical bytes from the bundle, byte for byte
+//	api/schema/<id>/<version>.bundled.json
+//	                                 a version with pinned dependencies, bundled (?resolve=bundled)
 //	api/schema/<id>/versions.json    VersionList
 //	api/schemas.json                 SchemaList
 //
 // versions.json and schemas.json are encoded by VersionsJSON and SchemasJSON:
 // encoding/json with HTML escaping off, no indentation, fields in the order
-// below, one trailing newline. Every field is always present.
+// below, one trailing newline. Every field is always present but "deps".
 //
 //	{"id":"ticks_v1","versions":[
 //	  {"version":"1.0.0","digest":"sha256:...","commit":"<hash>","time":"2026-01-02T15:04:05Z","bump":"none"},
-//	  ...]}                           versions oldest first, as in the manifest
+//	  {"version":"1.1.0",...,"bump":"minor","deps":{"instruments_v1":"1.2.0"}},
+//	  ...]}                           versions oldest first, as in the manifest; "deps" only when pinned
 //
 //	{"schemas":[
 //	  {"id":"ticks_v1","latest":"1.1.1","digest":"sha256:<of latest>","title":"...","description":"...",

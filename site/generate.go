@@ -95,7 +95,7 @@ func Generate(ctx context.Context, b *bundle.Bundle, dir string, opts Options) (
 			os.RemoveAll(tmp)
 		}
 	}()
-	g := &generation{b: b, opts: opts, r: r, docs: docs, out: &output{root: tmp}}
+	g := &generation{b: b, opts: opts, r: r, docs: docs, out: &output{root: tmp}, dependents: dependentsOf(&b.Manifest)}
 	if err := g.run(ctx); err != nil {
 		return Stats{}, fmt.Errorf("generate site %s: %w", dir, err)
 	}
@@ -160,6 +160,8 @@ type generation struct {
 	// schemas holds, per schema of the manifest, what the site-wide files
 	// need once its pages are written.
 	schemas []schemaResult
+	// dependents maps each schema id to the schemas that depend on it.
+	dependents map[string][]depView
 }
 
 // schemaResult is what the index, search and sitemap need of a schema.

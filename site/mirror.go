@@ -53,6 +53,7 @@ func VersionsJSON(s *bundle.Schema) ([]byte, error) {
 			Commit:  v.Commit,
 			Time:    v.Time,
 			Bump:    v.Bump,
+			Deps:    v.Deps,
 		})
 	}
 	return api.Encode(list)
@@ -67,4 +68,10 @@ func mirrorVersionsPath(id string) string { return path.Join("api/schema", id, "
 // mirrorVersionPath is the path of a version's canonical bytes in the mirror.
 func mirrorVersionPath(id, version string) string {
 	return path.Join("api/schema", id, version+".json")
+}
+
+// mirrorBundledPath is the mirror file of a version's bundled form, written
+// for a version with pinned dependencies: GET /schema/{id}/{version}?resolve=bundled.
+func mirrorBundledPath(id, version string) string {
+	return path.Join("api/schema", id, version+".bundled.json")
 }

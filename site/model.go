@@ -1,6 +1,7 @@
 package site
 
 import (
+	"sort"
 	"strconv"
 
 	"github.com/schemareg/schemareg/internal/bundle"
@@ -19,6 +20,48 @@ type schemaView struct {
 	// Refused are the commits to the schema's file that the history
 	// refused, newest first: what they claimed was never published.
 	Refused []refusedView
+	// Dependents are the latest versions of the other schemas that refer
+	// to this one, with the version each is pinned to.
+	Dependents []depView
+}
+
+// depView is one schema at one version: a dependency of a version, or a
+// dependent of a schema with the version of it that dependent is pinned to.
+type depView struct {
+	ID, Version string
+	// Pinned is the version of the page's schema a dependent is pinned to.
+	Pinned string
+	Path   string // the version's page, from the site root
+}
+
+// depsOf lists a version's pinned dependencies in id order.
+func depsOf(v *bundle.Version) []depView {
+	out := make([]depView, 0, len(v.Deps))
+	for id, ver := range v.Deps {
+		out = append(out, depView{ID: id, Version: ver, Path: id + "/" + ver + "/index.html"})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// dependentsOf maps each schema id to the latest versions of the schemas
+// that depend on it, in id order.
+func dependentsOf(m *bundle.Manifest) map[string][]depView {
+	out := map[string][]depView{}
+	for i := range m.Schemas {
+		s := &m.Schemas[i]
+		v, ok := s.Version(s.Latest)
+		if !ok {
+			continue
+		}
+		for dep, pinned := range v.Deps {
+			out[dep] = append(out[dep], depView{ID: s.ID, Version: v.Version, Pinned: pinned, Path: s.ID + "/" + v.Version + "/index.html"})
+		}
+	}
+	for _, list := range out {
+		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	}
+	return out
 }
 
 // refusedView is a violation of the history, as the changelog shows it.
@@ -63,6 +106,9 @@ type versionView struct {
 	HasArrow bool
 	// Paths from the site root.
 	Path, DiffPath, JSONPath, ArrowPath string
+	// Deps are the schemas the version's $refs reach, at the versions it
+	// is pinned to.
+	Deps []depView
 }
 
 // verdict is the judgement on a version's bump, as a badge.
@@ -153,6 +199,7 @@ func newSchemaView(s *bundle.Schema, files map[string][]byte, violations []bundl
 			JSONPath: s.ID + "/" + v.Version + ".json",
 		}
 		vv.Changes, vv.Breaking = changeViews(v.Changes)
+		vv.Deps = depsOf(v)
 		vv.Date, vv.ShortCommit = date(v.Time), short(v.Commit)
 		if prev != nil {
 			vv.DiffPath = diffPath(s.ID, prev.V.Version, v.Version)

@@ -18,6 +18,7 @@ import (
 func (g *generation) schema(ctx context.Context, i int) error {
 	s := &g.b.Manifest.Schemas[i]
 	sv := newSchemaView(s, g.b.Files, g.b.Manifest.Violations)
+	sv.Dependents = g.dependents[s.ID]
 	id := s.ID
 	if err := g.out.mkdir(id, id+"/changelog", id+"/diff", "api/schema/"+id); err != nil {
 		return err
@@ -168,10 +169,41 @@ func (g *generation) rawFiles(vv *versionView, data []byte) error {
 	if err := g.out.write(mirrorVersionPath(id, version), data); err != nil {
 		return err
 	}
+	if len(vv.V.Deps) > 0 {
+		bundled, err := g.bundled(vv, data)
+		if err != nil {
+			return err
+		}
+		if err := g.out.write(mirrorBundledPath(id, version), bundled); err != nil {
+			return err
+		}
+	}
 	if vv.HasArrow {
 		return g.out.write(vv.ArrowPath, g.b.Files[bundle.ArrowFile(id, version)])
 	}
 	return nil
+}
+
+// bundled returns a version's bundled form, with every dependency it is
+// pinned to embedded, as the server's ?resolve=bundled serves it.
+func (g *generation) bundled(vv *versionView, data []byte) ([]byte, error) {
+	doc, err := compiler.ParseDocument(bundle.SchemaFile(vv.Schema.ID, vv.V.Version), data)
+	if err != nil {
+		return nil, err
+	}
+	deps := make([]*compiler.Document, 0, len(vv.V.Deps))
+	for id, version := range vv.V.Deps {
+		dv := g.docs.exact(id, version)
+		if dv == nil {
+			return nil, fmt.Errorf("%s %s is pinned to %s %s, which the bundle lacks", vv.Schema.ID, vv.V.Version, id, version)
+		}
+		d, err := dv.document()
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, d)
+	}
+	return compiler.Bundled(doc, deps), nil
 }
 
 // diffPage writes the diff between a version and the one before.

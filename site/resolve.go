@@ -152,7 +152,7 @@ func (s *docSet) scopeFor(dv *docVersion) (*scope, error) {
 		queue = queue[1:]
 		for _, ref := range externalRefs(d.Root) {
 			refers = true
-			target := s.refTarget(ref, dv.at)
+			target := s.refTarget(ref, dv)
 			if target == nil {
 				continue
 			}
@@ -175,11 +175,34 @@ func (s *docSet) scopeFor(dv *docVersion) (*scope, error) {
 	return sc, nil
 }
 
-// refTarget finds the version a $ref outside its document names: a schema
-// id as of t, else a document by its $id.
-func (s *docSet) refTarget(ref string, t time.Time) *docVersion {
+// refTarget finds the version a $ref outside its document names, for the
+// pages of root: the version a pinned reference names; else the version
+// root is pinned to; else, for a version published before versions
+// recorded their pins, the schema as of root's publication, or a document
+// by its $id.
+func (s *docSet) refTarget(ref string, root *docVersion) *docVersion {
 	base, _, _ := strings.Cut(ref, "#")
-	if dv := s.asOf(strings.TrimSuffix(base, ".json"), t); dv != nil {
+	base = strings.TrimSuffix(base, ".json")
+	if id, version := compiler.SplitPin(base); version != "" {
+		return s.exact(id, version)
+	}
+	if pins := root.version.Deps; pins != nil {
+		id := base
+		if _, ok := s.byID[id]; !ok {
+			d, ok := s.latestRegistry().Resolve(ref)
+			if !ok {
+				return nil
+			}
+			id = d.ID
+		}
+		if version, ok := pins[id]; ok {
+			if dv := s.exact(id, version); dv != nil {
+				return dv
+			}
+		}
+	}
+	t := root.at
+	if dv := s.asOf(base, t); dv != nil {
 		return dv
 	}
 	d, ok := s.latestRegistry().Resolve(ref)
@@ -191,6 +214,16 @@ func (s *docSet) refTarget(ref string, t time.Time) *docVersion {
 		return nil
 	}
 	return list[len(list)-1]
+}
+
+// exact returns the given version of schema id, nil when there is none.
+func (s *docSet) exact(id, version string) *docVersion {
+	for _, dv := range s.byID[id] {
+		if dv.version.Version == version {
+			return dv
+		}
+	}
+	return nil
 }
 
 // externalRefs lists the distinct $refs of a document that point outside

@@ -200,7 +200,7 @@ func planSchema(s *bundle.Schema, maxBytes int) (schemaPlan, error) {
 		list.Versions[j] = bundle.VersionInfo{
 			Version: v.Version, GlobalID: v.GlobalID, Digest: v.Digest, Size: v.Size, Commit: v.Commit, Time: v.Time,
 			Author: v.Author, Bump: v.Bump, RequiredBump: v.RequiredBump, Compatible: v.Compatible,
-			Arrow: v.Arrow, Meta: vp.metaRef, Changes: len(v.Changes),
+			Arrow: v.Arrow, Meta: vp.metaRef, Changes: len(v.Changes), Deps: v.Deps,
 		}
 		if v.Version == s.Latest {
 			latestDigest = v.Digest

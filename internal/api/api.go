@@ -64,6 +64,10 @@ type VersionEntry struct {
 	// Bump is the bump the version made over the one before: "none" for
 	// the first, else "patch", "minor" or "major".
 	Bump string `json:"bump"`
+	// Deps pins each registry schema the version's $refs reach to the
+	// version it was published with: id → version. Absent when it refers
+	// to no other schema.
+	Deps map[string]string `json:"deps,omitempty"`
 }
 
 // Encode encodes v as every body the registry builds is encoded: no HTML

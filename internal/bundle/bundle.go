@@ -100,6 +100,12 @@ type Version struct {
 	Arrow string `json:"arrow,omitempty"`
 	// Changes against the version before, in document order.
 	Changes []Change `json:"changes"`
+	// Deps pins every registry schema the version's $refs reach, directly
+	// or transitively, to the version it resolved to when this version was
+	// published: id → version. Validation, Arrow and the served bundled
+	// form use these versions forever. Nil when it refers to no other
+	// schema, or in a bundle written before versions recorded their pins.
+	Deps map[string]string `json:"deps,omitempty"`
 }
 
 // Change is one difference between two versions of a schema. It is a

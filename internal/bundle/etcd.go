@@ -236,6 +236,8 @@ type VersionInfo struct {
 	Meta string `json:"meta"`
 	// Changes counts the changes against the version before.
 	Changes int `json:"changes"`
+	// Deps is Version.Deps: the version each schema it reaches is pinned to.
+	Deps map[string]string `json:"deps,omitempty"`
 }
 
 // VersionMeta is the value of a Meta key.

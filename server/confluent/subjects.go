@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/schemareg/schemareg/compiler"
 )
 
 // SchemaType is the only schema type the registry holds.
@@ -215,18 +217,29 @@ func modeOf(sub *subject) string {
 
 // references lists the registry schemas the $refs of a version's bytes
 // name (instruments_v1#/definitions/symbol names instruments_v1), each as
-// the referenced subject's latest version in this generation: the version
-// the registry resolves the $ref to.
+// the subject version the version is pinned to: the one a pinned $ref
+// names, else the one its deps record, else, for a version published
+// before versions recorded their pins, the subject's latest.
 func (a *API) references(st *state, v *version, data []byte) []Reference {
 	seen := map[string]bool{}
 	var out []Reference
 	for _, base := range registryRefs(data) {
-		sub, ok := st.subjects[base]
-		if !ok || base == v.subject.id || seen[base] {
+		id, pinned := compiler.SplitPin(strings.TrimSuffix(base, ".json"))
+		sub, ok := st.subjects[id]
+		if !ok || id == v.subject.id || seen[base] {
 			continue
 		}
 		seen[base] = true
-		out = append(out, Reference{Name: base, Subject: a.subjectName(base), Version: len(sub.versions)})
+		if pinned == "" {
+			pinned = v.info.Deps[id]
+		}
+		n := len(sub.versions)
+		for _, sv := range sub.versions {
+			if sv.info.Version == pinned {
+				n = sv.n
+			}
+		}
+		out = append(out, Reference{Name: base, Subject: a.subjectName(id), Version: n})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

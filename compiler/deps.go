@@ -1,0 +1,130 @@
+package compiler
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// Dependency is a registry schema a version reaches through its $refs,
+// directly or through other schemas, at the version it is pinned to.
+type Dependency struct {
+	ID      string
+	Version string
+	Doc     *Document
+}
+
+// Dependencies returns every registry schema d reaches through $refs, by
+// id, by pinned version ("instruments_v1@1.2.0") or by $id URL, followed
+// transitively, in id order. An unpinned reference reaches the version the
+// registry holds now: that is the version it is pinned to when d is
+// published. A version's effective schema holds one version of each
+// schema: two references that reach one schema at two versions are a
+// Problem at the second. A reference the registry cannot resolve is left
+// out; Compile reports it.
+func (r *Registry) Dependencies(d *Document) ([]Dependency, error) {
+	byID := map[string]Dependency{}
+	from := map[string]string{} // id → the reference that first reached it, for messages
+	queue := []*Document{d}
+	seen := map[*Document]bool{d: true}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, ref := range r.outgoing(cur) {
+			dep, ok := r.lookupTarget(ref.target)
+			if !ok || dep.ID == "" {
+				continue
+			}
+			version := dep.Version.String()
+			if dep.ID == d.ID {
+				if dep.Digest != d.Digest && cur == d {
+					return nil, d.problem(ref.ptr, "$ref %s names another version of %s itself; refer to a location in this document with \"#/...\"", ref.text, d.ID)
+				}
+				continue
+			}
+			if prev, ok := byID[dep.ID]; ok {
+				if prev.Doc.Digest != dep.Digest && cur == d {
+					return nil, d.problem(ref.ptr, "$ref %s reaches %s %s, but %s reaches %s %s; a version depends on one version of each schema: pin both references to the same version", ref.text, dep.ID, version, from[dep.ID], dep.ID, prev.Version)
+				}
+				if prev.Doc.Digest != dep.Digest {
+					return nil, d.problem("", "%s reaches %s at two versions, %s and %s (through %s); a version depends on one version of each schema: pin %s to one version", d.ID, dep.ID, prev.Version, version, cur.ID, dep.ID)
+				}
+				continue
+			}
+			byID[dep.ID] = Dependency{ID: dep.ID, Version: version, Doc: dep}
+			from[dep.ID] = ref.text
+			if !seen[dep] {
+				seen[dep] = true
+				queue = append(queue, dep)
+			}
+		}
+	}
+	out := make([]Dependency, 0, len(byID))
+	for _, dep := range byID {
+		out = append(out, dep)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// outRef is a $ref of a document to another document.
+type outRef struct {
+	ptr, text, target string
+}
+
+// outgoing returns the references of d that name another document, in
+// key order: the target is the referenced document's URL, fragment
+// removed. References to d itself, to the resources it embeds and to the
+// drafts' meta-schemas are left out.
+func (r *Registry) outgoing(d *Document) []outRef {
+	base, err := url.Parse(d.location())
+	if err != nil {
+		return nil
+	}
+	own := map[string]bool{strings.TrimSuffix(base.String(), "#"): true}
+	scan(d.Root, base, d.Dialect == Draft04, func(_ string, _ map[string]any, id *url.URL) bool {
+		own[noFragment(id)] = true
+		return true
+	}, nil)
+	var refs []outRef
+	scan(d.Root, base, d.Dialect == Draft04, nil, func(ptr string, m map[string]any, scope *url.URL) bool {
+		for _, kw := range [...]string{"$ref", "$dynamicRef", "$recursiveRef"} {
+			ref, ok := m[kw].(string)
+			if !ok {
+				continue
+			}
+			u, err := url.Parse(ref)
+			if err != nil {
+				continue
+			}
+			t := noFragment(scope.ResolveReference(u))
+			if own[t] || builtinMeta(t) {
+				continue
+			}
+			refs = append(refs, outRef{ptr: ptr + "/" + kw, text: ref, target: t})
+		}
+		return true
+	})
+	return refs
+}
+
+// lookupTarget finds the document a reference's URL names, with or
+// without a ".json" suffix.
+func (r *Registry) lookupTarget(u string) (*Document, bool) {
+	if d, ok := r.lookupURL(strings.TrimSuffix(u, ".json")); ok {
+		return d, true
+	}
+	return r.lookupURL(u)
+}
+
+// Pins maps each dependency's id to its version.
+func Pins(deps []Dependency) map[string]string {
+	if len(deps) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(deps))
+	for _, d := range deps {
+		m[d.ID] = d.Version
+	}
+	return m
+}

@@ -32,6 +32,9 @@ type Registry struct {
 	// loadVersion, when set, finds a published version a pinned
 	// reference ("instruments_v1@1.2.0#/x") names and the maps do not hold.
 	loadVersion func(id, version string) (*Document, bool)
+	// missingPin, when set, explains a pinned reference to a version the
+	// registry does not hold, in place of the default message.
+	missingPin func(id, version string) string
 }
 
 // PinSeparator separates a registry id from the version a reference pins:
@@ -146,6 +149,9 @@ func (r *Registry) Load(u string) (any, error) {
 	}
 	if strings.HasPrefix(u, registryBase) {
 		if id, version := SplitPin(strings.TrimPrefix(key, registryBase)); version != "" {
+			if r.missingPin != nil {
+				return nil, errors.New(r.missingPin(id, version))
+			}
 			return nil, fmt.Errorf("schema %s has no published version %s; pin a version that %s lists, or leave the version out to pin the current one", id, version, id)
 		}
 		return nil, fmt.Errorf("no schema with id %q in the registry", strings.TrimPrefix(key, registryBase))

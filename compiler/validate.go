@@ -68,6 +68,12 @@ func CheckTree(files []File, opts TreeOptions) (map[string]*Document, []Problem)
 		parsed = append(parsed, d)
 	}
 	reg := NewRegistry(parsed...)
+	reg.missingPin = func(id, version string) string {
+		if d, ok := reg.byID[id]; ok {
+			return fmt.Sprintf("pinned to %s %s, but %s holds %s %s: validate reads the files, not the history; `schemareg check` and `compile` resolve a pin against the published versions", id, version, d.Path, id, d.Version)
+		}
+		return fmt.Sprintf("pinned to %s %s, and no file here has id %s", id, version, id)
+	}
 	for _, d := range parsed {
 		if _, err := reg.Compile(d); err != nil {
 			report(err)

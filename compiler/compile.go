@@ -66,9 +66,9 @@ type ViolationError struct {
 func (e *ViolationError) Error() string {
 	var b strings.Builder
 	if e.Strict {
-		fmt.Fprintf(&b, "%d violations in the history (strict)", len(e.Violations))
+		fmt.Fprintf(&b, "%d %s in the history (strict)", len(e.Violations), plural(len(e.Violations), "violation", "violations"))
 	} else {
-		fmt.Fprintf(&b, "%d violations at the compiled commit", len(e.Violations))
+		fmt.Fprintf(&b, "%d %s at the compiled commit", len(e.Violations), plural(len(e.Violations), "violation", "violations"))
 	}
 	for _, v := range e.Violations {
 		b.WriteString("\n  ")
@@ -77,13 +77,15 @@ func (e *ViolationError) Error() string {
 	return b.String()
 }
 
-// FormatViolation formats a violation as path:line: commit: KIND: message.
+// FormatViolation formats a violation on one line as path:line: commit:
+// KIND: message, with the control characters of names and values a file
+// holds quoted (QuoteControl), so no file can forge another line.
 func FormatViolation(v Violation) string {
 	loc := v.Path
 	if v.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", v.Path, v.Line)
 	}
-	return fmt.Sprintf("%s: commit %s: %s: %s", loc, short(v.Commit), v.Kind, v.Message)
+	return QuoteControl(fmt.Sprintf("%s: commit %s: %s: %s", loc, short(v.Commit), v.Kind, v.Message))
 }
 
 func short(hash string) string {

@@ -281,3 +281,34 @@ func TestDraft04NestedID(t *testing.T) {
 		t.Errorf("n = 3: %v", errs)
 	}
 }
+
+// validate reads files, not history: a pin to a version the folder does
+// not hold says so and points to check; a pin to the version it holds passes.
+func TestValidatePinnedReference(t *testing.T) {
+	files := []File{
+		{Path: "schemas/instruments_v1.json", Data: []byte(instruments("2.0.0", 8))},
+		{Path: "schemas/quotes_v1.json", Data: []byte(quotes("1.0.0", "instruments_v1@1.0.0#/definitions/symbol"))},
+	}
+	_, problems := CheckTree(files, TreeOptions{})
+	if len(problems) != 1 || !strings.Contains(problems[0].Message, "pinned to instruments_v1 1.0.0, but schemas/instruments_v1.json holds instruments_v1 2.0.0") || !strings.Contains(problems[0].Message, "schemareg check") {
+		t.Errorf("problems %v", problems)
+	}
+	files[1].Data = []byte(quotes("1.0.0", "instruments_v1@2.0.0#/definitions/symbol"))
+	if _, problems := CheckTree(files, TreeOptions{}); len(problems) != 0 {
+		t.Errorf("a pin to the version the folder holds: %v", problems)
+	}
+}
+
+// A violation prints on one line whatever names a file holds.
+func TestFormatViolationOneLine(t *testing.T) {
+	v := Violation{Path: "schemas/a_v1.json", Line: 3, Commit: strings.Repeat("a", 40), Kind: ViolationInvalidBump,
+		Message: "field \"x\n::error file=forged::gotcha\" removed"}
+	got := FormatViolation(v)
+	if strings.ContainsAny(got, "\n\r") || !strings.Contains(got, `x\n::error`) {
+		t.Errorf("FormatViolation = %q", got)
+	}
+	e := &ViolationError{Violations: []Violation{v}}
+	if lines := strings.Split(e.Error(), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[0], "1 violation at") {
+		t.Errorf("ViolationError:\n%s", e.Error())
+	}
+}

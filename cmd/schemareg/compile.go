@@ -149,7 +149,7 @@ func newCompileReport(res *compiler.CompileResult, out string, elapsed time.Dura
 
 func (r *compileReport) writeText(w io.Writer) {
 	for _, warn := range r.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", warn)
+		fmt.Fprintf(w, "warning: %s\n", compiler.QuoteControl(warn))
 	}
 	for _, v := range r.Violations {
 		fmt.Fprintln(w, compiler.FormatViolation(v))

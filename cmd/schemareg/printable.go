@@ -83,6 +83,14 @@ func printableCheck(r *compiler.CheckReport) *compiler.CheckReport {
 		if s.Problems != nil {
 			s.Problems = problems
 		}
+		if s.Dependents != nil {
+			deps := make([]compiler.DependentReport, len(s.Dependents))
+			for j, d := range s.Dependents {
+				d.Message = compiler.QuoteControl(d.Message)
+				deps[j] = d
+			}
+			s.Dependents = deps
+		}
 		c.Schemas[i] = s
 	}
 	return &c

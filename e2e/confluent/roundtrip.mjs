@@ -17,14 +17,26 @@ const bySchemaID = (topic) => topic;
 const ser = new JsonSerializer(client, SerdeType.VALUE, {
   useLatestVersion: true,
   autoRegisterSchemas: false,
-  // validate: true compiles the schema with Ajv in strict mode, which refuses
-  // schemareg's extension keywords ("arrow", ...): see docs/confluent.md.
+  // The serializer validates each record with Ajv, given this configuration:
+  // strict: false lets Ajv pass over schemareg's own fields ("arrow", ...).
+  validate: true,
+  strict: false,
   subjectNameStrategy: bySchemaID,
 });
 const record = {
   ts: '2024-01-02T03:04:05.000006Z', symbol: 'ACME', price: 12.5, size: 100, side: 'S', exchange: 'XNAS',
 };
 const payload = await ser.serialize(subject, record);
+// A record the schema refuses is refused by the serializer.
+let refused = false;
+try {
+  await ser.serialize(subject, { ...record, price: 'twelve' });
+} catch (e) {
+  refused = true;
+}
+if (!refused) {
+  throw new Error('a record with a string price was serialized');
+}
 if (payload[0] !== 0) {
   throw new Error(`magic byte ${payload[0]}, want 0`);
 }

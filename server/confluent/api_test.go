@@ -1,6 +1,7 @@
 package confluent
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
@@ -94,8 +96,24 @@ func (f *fixture) version(id, v string) bundle.Version {
 	return *ver
 }
 
+// file is a version's document as the API serves it: its canonical bytes
+// without the root "id", with "$schema" beside "schema".
 func (f *fixture) file(id, v string) string {
-	return string(f.bundle.Files[bundle.SchemaFile(id, v)])
+	f.t.Helper()
+	var doc map[string]any
+	dec := json.NewDecoder(bytes.NewReader(f.bundle.Files[bundle.SchemaFile(id, v)]))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		f.t.Fatal(err)
+	}
+	if doc["id"] != id {
+		f.t.Fatalf("%s %s has id %v", id, v, doc["id"])
+	}
+	delete(doc, "id")
+	if _, ok := doc["$schema"]; !ok && doc["schema"] != nil {
+		doc["$schema"] = doc["schema"]
+	}
+	return string(compiler.Canonical(doc))
 }
 
 func TestSubjectsAndVersions(t *testing.T) {
@@ -135,7 +153,7 @@ func TestSubjectsAndVersions(t *testing.T) {
 	}
 	code, raw, _ := f.do("GET", "/subjects/ticks_v1/versions/2/schema", "")
 	if code != http.StatusOK || string(raw) != f.file("ticks_v1", "1.1.0") {
-		t.Errorf("GET .../versions/2/schema: %d %s, want the canonical bytes of 1.1.0", code, raw)
+		t.Errorf("GET .../versions/2/schema: %d %s, want the served form of 1.1.0", code, raw)
 	}
 }
 
@@ -260,6 +278,15 @@ func TestRegisterAnswersPublishedIDsOnly(t *testing.T) {
 	code, body, _ = f.do("POST", "/subjects/ticks_v1", schemaBody(t, f.file("ticks_v1", "1.1.0")))
 	if err := json.Unmarshal(body, &found); code != http.StatusOK || err != nil || found.ID != v.GlobalID || found.Version != 2 {
 		t.Errorf("look up a published schema: %d %s", code, body)
+	}
+	// The file as committed, registry id and all, finds it too.
+	authored := string(f.bundle.Files[bundle.SchemaFile("ticks_v1", "1.1.0")])
+	code, body, _ = f.do("POST", "/subjects/ticks_v1", schemaBody(t, authored))
+	if err := json.Unmarshal(body, &found); code != http.StatusOK || err != nil || found.ID != v.GlobalID {
+		t.Errorf("look up a published schema by its committed bytes: %d %s", code, body)
+	}
+	if strings.Contains(found.Schema, `"id":`) || !strings.Contains(found.Schema, `"$schema":"http://json-schema.org/draft-07/schema#"`) {
+		t.Errorf("served schema keeps the registry id or lacks $schema: %s", found.Schema)
 	}
 	changed := strings.Replace(f.file("ticks_v1", "1.1.0"), `"title":"Level-1 ticks"`, `"title":"changed"`, 1)
 	if changed == f.file("ticks_v1", "1.1.0") {

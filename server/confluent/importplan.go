@@ -195,6 +195,11 @@ func planVersion(sub SourceSubject, v SourceVersion, id string, mode compiler.Mo
 		rewriteRefs(obj, ref.Name, target)
 	}
 	delete(obj, compiler.FieldID)
+	// The Confluent API of a schemareg serves "$schema" beside the
+	// registry's "schema" field; the field alone is the document's.
+	if s, ok := obj[compiler.FieldSchema].(string); ok && obj["$schema"] == s {
+		delete(obj, "$schema")
+	}
 	own, hasOwn := obj[compiler.FieldVersion].(string)
 	delete(obj, compiler.FieldVersion)
 	body, err := encodeIndent(obj)

@@ -11,6 +11,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -151,4 +152,46 @@ func (r *reader) schema(ctx context.Context, st *state, v *version) ([]byte, err
 	}
 	st.mu.Unlock()
 	return data, nil
+}
+
+// servedSchema returns a version as this API serves it (served): the form every
+// serializer's validator compiles. Its digest finds the version when a
+// client looks the schema up.
+func (r *reader) servedSchema(ctx context.Context, st *state, v *version) ([]byte, error) {
+	data, err := r.schema(ctx, st, v)
+	if err != nil {
+		return nil, err
+	}
+	d, err := compiler.ParseSchema(v.subject.id+".json", data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s %s: %v", bundle.ErrCorrupt, v.subject.id, v.info.Version, err)
+	}
+	return served(d), nil
+}
+
+// served is a registry document as the Confluent API serves it, in
+// canonical form: without the registry's root "id", which draft-04
+// validators read as a base URI and Ajv refuses ("NOT SUPPORTED: keyword
+// id"), and with "$schema" naming the dialect its "schema" field names,
+// by which a serializer picks its validator. Its other fields (version,
+// compatibility, arrow) stay, unknown keywords that validators pass over
+// (Ajv with strict: false). Import reads it back to the same document: it
+// takes the id from the subject, and drops a "$schema" equal to "schema".
+func served(d *compiler.Document) []byte {
+	root, ok := d.Root.(map[string]any)
+	if !ok {
+		return d.Canonical
+	}
+	out := make(map[string]any, len(root)+1)
+	for k, v := range root {
+		if k != compiler.FieldID {
+			out[k] = v
+		}
+	}
+	if _, has := out["$schema"]; !has && d.Dialect != "" {
+		if _, named := out[compiler.FieldSchema]; named {
+			out["$schema"] = out[compiler.FieldSchema]
+		}
+	}
+	return compiler.Canonical(out)
 }

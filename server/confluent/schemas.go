@@ -1,6 +1,7 @@
 package confluent
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // SchemaRequest is the body of POST /subjects/{s}, POST
@@ -65,9 +67,9 @@ func (a *API) byID(r *http.Request) (*state, *version, error) {
 func (a *API) handleByID(w http.ResponseWriter, r *http.Request) {
 	st, v, err := a.byID(r)
 	if err == nil {
-		var data []byte
-		if data, err = a.reader.schema(r.Context(), st, v); err == nil {
-			a.write(w, r, st, ByIDAnswer{SchemaType: SchemaType, Schema: string(data), References: a.references(st, v, data)}, false)
+		var plain []byte
+		if plain, err = a.reader.servedSchema(r.Context(), st, v); err == nil {
+			a.write(w, r, st, ByIDAnswer{SchemaType: SchemaType, Schema: string(plain), References: a.references(st, v, plain)}, false)
 			return
 		}
 	}
@@ -78,7 +80,7 @@ func (a *API) handleByIDSchema(w http.ResponseWriter, r *http.Request) {
 	st, v, err := a.byID(r)
 	if err == nil {
 		var data []byte
-		if data, err = a.reader.schema(r.Context(), st, v); err == nil {
+		if data, err = a.reader.servedSchema(r.Context(), st, v); err == nil {
 			a.writeRaw(w, r, st, data, true)
 			return
 		}
@@ -136,14 +138,25 @@ func (a *API) readSchema(w http.ResponseWriter, r *http.Request) (*compiler.Docu
 	return d, nil
 }
 
-// published finds the version of sub whose canonical bytes are d's.
-func published(sub *subject, d *compiler.Document) *version {
+// published finds the version of sub that d is: the one whose canonical
+// bytes are d's, or whose plain JSON Schema, as this API serves it, is d's.
+func (a *API) published(ctx context.Context, st *state, sub *subject, d *compiler.Document) (*version, error) {
 	for _, v := range sub.versions {
 		if v.info.Digest == d.Digest {
-			return v
+			return v, nil
 		}
 	}
-	return nil
+	want := bundle.Digest(served(d))
+	for _, v := range sub.versions {
+		plain, err := a.reader.servedSchema(ctx, st, v)
+		if err != nil {
+			return nil, err
+		}
+		if bundle.Digest(plain) == want {
+			return v, nil
+		}
+	}
+	return nil, nil
 }
 
 func (a *API) handleLookup(w http.ResponseWriter, r *http.Request) {
@@ -157,7 +170,11 @@ func (a *API) handleLookup(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	v := published(sub, d)
+	v, err := a.published(r.Context(), st, sub, d)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
 	if v == nil {
 		a.writeError(w, r, schemaNotFound("under subject '"+r.PathValue("s")+"'"))
 		return
@@ -183,7 +200,12 @@ func (a *API) handleRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PathValue("s")
 	if sub, err := a.subject(st, name); err == nil {
-		if v := published(sub, d); v != nil {
+		v, err := a.published(r.Context(), st, sub, d)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		if v != nil {
 			a.write(w, r, st, RegisterAnswer{ID: v.info.GlobalID}, false)
 			return
 		}

@@ -107,13 +107,13 @@ func (a *API) load(r *http.Request) (*state, *subject, *version, error) {
 }
 
 func (a *API) answer(r *http.Request, st *state, v *version) (*SchemaAnswer, error) {
-	data, err := a.reader.schema(r.Context(), st, v)
+	plain, err := a.reader.servedSchema(r.Context(), st, v)
 	if err != nil {
 		return nil, err
 	}
 	return &SchemaAnswer{
 		Subject: a.subjectName(v.subject.id), Version: v.n, ID: v.info.GlobalID,
-		SchemaType: SchemaType, Schema: string(data), References: a.references(st, v, data),
+		SchemaType: SchemaType, Schema: string(plain), References: a.references(st, v, plain),
 		Metadata: &Metadata{Properties: map[string]string{PropertyVersion: v.info.Version, PropertyCommit: v.info.Commit}},
 	}, nil
 }
@@ -160,7 +160,7 @@ func (a *API) handleVersionSchema(w http.ResponseWriter, r *http.Request) {
 	st, _, v, err := a.load(r)
 	if err == nil {
 		var data []byte
-		if data, err = a.reader.schema(r.Context(), st, v); err == nil {
+		if data, err = a.reader.servedSchema(r.Context(), st, v); err == nil {
 			a.writeRaw(w, r, st, data, false)
 			return
 		}

@@ -96,16 +96,28 @@ func printDefaults(w io.Writer, fs *flag.FlagSet) {
 // line from its environment variable. -h prints the usage and ends the
 // command with exit 0; a bad value, from either source, is a usage error
 // that names the flag and the variable.
+//
+// Flags may come before, between or after the arguments, as people type
+// them with git, kubectl or buf: `diff a.json b.json --format json` is
+// `diff --format json a.json b.json`. "--" ends the flags: what follows is
+// arguments, even when it starts with "-". A usage error prints the error
+// and a one-line hint, not the whole usage.
 func parseFlags(fs *flag.FlagSet, args []string, e *env) error {
-	if err := fs.Parse(args); err != nil {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(intersperse(fs, args))
+	fs.Usage = usage
+	fs.SetOutput(out)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage()
 			return errHelp
 		}
-		return &exitError{code: exitUsage, err: errSilent}
+		return usageErrorf("%s: %v\nRun \"schemareg %s -h\" for its flags.", fs.Name(), err, fs.Name())
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	var err error
 	fs.VisitAll(func(f *flag.Flag) {
 		if given[f.Name] || err != nil {
 			return
@@ -127,4 +139,41 @@ var errHelp = &exitError{code: exitOK}
 // notImplemented is the answer of a command whose part is not built yet.
 func notImplemented(name string) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf("%s: not implemented yet", name)}
+}
+
+// intersperse moves the flags of args, with their values, before its
+// arguments, keeping the order of each, and puts "--" between them, so that
+// the flag package, which stops at the first argument, reads every flag.
+// A flag's value is the next word unless the flag is boolean or written
+// -name=value. A word after "--", and "-" alone, is an argument.
+func intersperse(fs *flag.FlagSet, args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue // the flag package names it
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return append(append(flags, "--"), rest...)
 }

@@ -69,8 +69,14 @@ func run(ctx context.Context, args []string, e *env) error {
 	name := args[0]
 	switch name {
 	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && name == "help" {
+			// "schemareg help diff" is "schemareg diff -h".
+			return run(ctx, []string{args[1], "-h"}, e)
+		}
 		usage(e.stdout)
 		return nil
+	case "-version", "--version":
+		return runVersion(ctx, args[1:], e)
 	}
 	for _, c := range commands() {
 		if c.name == name {
@@ -91,6 +97,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run \"schemareg <command> -h\" for a command's flags. Every flag -x can also be set")
-	fmt.Fprintln(w, "with the environment variable SCHEMAREG_X; a flag given on the command line wins.")
+	fmt.Fprintln(w, "Run \"schemareg help <command>\" for a command's flags; flags may come before or after")
+	fmt.Fprintln(w, "the arguments, and \"--\" ends them. Every flag -x can also be set with the environment")
+	fmt.Fprintln(w, "variable SCHEMAREG_X; a flag given on the command line wins.")
 }

@@ -63,6 +63,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"validate", "-nope"}, 2, "flag provided but not defined: -nope"},
 		{[]string{"validate", "-h"}, 0, "Usage: schemareg validate"},
 		{[]string{"help"}, 0, ""},
+		{[]string{"help", "diff"}, 0, "Usage: schemareg diff"},
+		{[]string{"help", "nope"}, 2, `unknown command "nope"`},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(append([]string{"args"}, tc.args...), "_"), func(t *testing.T) {
@@ -74,6 +76,35 @@ func TestUsage(t *testing.T) {
 				t.Errorf("stderr %q does not contain %q", stderr, tc.inStderr)
 			}
 		})
+	}
+	// A bad flag gets its error and a one-line hint, not the whole usage.
+	_, stderr, _ := runCmd(t, nil, "validate", "-nope")
+	if strings.Contains(stderr, "Usage:") || !strings.Contains(stderr, `Run "schemareg validate -h" for its flags.`) {
+		t.Errorf("a bad flag: stderr %q", stderr)
+	}
+}
+
+// TestFlagsAnywhere: flags may follow the arguments, as with git or
+// kubectl; "--" ends the flags.
+func TestFlagsAnywhere(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writeFiles(t, ".", map[string]string{
+		"a.json": `{"id": "a_v1", "version": "1.0.0", "type": "object", "properties": {"x": {"type": "string"}}}`,
+		"b.json": `{"id": "a_v1", "version": "1.1.0", "type": "object", "properties": {"x": {"type": "string"}, "y": {"type": "integer"}}}`,
+	})
+	before, _, code1 := runCmd(t, nil, "diff", "--format", "json", "a.json", "b.json")
+	after, stderr, code2 := runCmd(t, nil, "diff", "a.json", "b.json", "--format", "json")
+	if code1 != code2 || before != after || !strings.HasPrefix(strings.TrimSpace(after), "{") {
+		t.Errorf("flags after the arguments: exit %d, %q\n%s\nwant exit %d, %q", code2, after, stderr, code1, before)
+	}
+	mixed, _, _ := runCmd(t, nil, "diff", "a.json", "--format=json", "b.json")
+	if mixed != before {
+		t.Errorf("a flag between the arguments: %q", mixed)
+	}
+	// After "--", a word that starts with "-" is an argument.
+	_, stderr, code := runCmd(t, nil, "diff", "--format", "json", "--", "a.json", "-b.json")
+	if code == 0 || strings.Contains(stderr, "flag provided but not defined") || !strings.Contains(stderr, "-b.json") {
+		t.Errorf("-- then -b.json: exit %d, stderr %q", code, stderr)
 	}
 }
 

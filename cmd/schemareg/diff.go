@@ -12,7 +12,8 @@ import (
 
 // runDiff compares two schemas: diff OLD NEW, each a file or REV:path in
 // the Git repository. Exit 0 when compatible under the mode, 1 when a
-// change breaks it, 2 on bad input.
+// change breaks it or the files' own versions make too small a bump, 2 on
+// bad input.
 func runDiff(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("diff", "diff [flags] OLD NEW\n\nOLD and NEW are schema files or REV:path in the Git repository (e.g. HEAD~1:schemas/ticks_v1.json).", e)
 	vf := addVerdictFlags(fs, "the new schema's \"compatibility\" field, else BACKWARD")
@@ -55,10 +56,36 @@ func runDiff(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	if !res.Compatible {
+	bumpOK := judgeVersions(e.stderr, old, cur, res.Bump)
+	if !res.Compatible || !bumpOK {
 		return exitWith(exitFailed)
 	}
 	return nil
+}
+
+// judgeVersions says, on w, what a registry would say of the two files'
+// own fields: two ids are two schemas, and a version bump too small for
+// the changes is refused. It reports whether the bump stands; two files
+// without versions, or with the same one, make no bump to judge.
+func judgeVersions(w io.Writer, old, cur *compiler.Document, required compiler.Bump) bool {
+	if old.ID != "" && cur.ID != "" && old.ID != cur.ID {
+		fmt.Fprintf(w, "warning: the files have different ids, %s and %s; the registry compares versions of one id only\n", old.ID, cur.ID)
+	}
+	if !old.HasVersion || !cur.HasVersion || old.Version.Compare(cur.Version) == 0 {
+		return true
+	}
+	ok, notice, err := compiler.CheckBump(old.Version, cur.Version, required)
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "bump: %v\n", err)
+	case !ok:
+		fmt.Fprintf(w, "bump: %s\n", notice)
+	case notice != "":
+		fmt.Fprintf(w, "bump: %s\n", notice)
+	default:
+		fmt.Fprintf(w, "bump: %s → %s is a %s bump, as the changes need\n", old.Version, cur.Version, cur.Version.BumpFrom(old.Version))
+	}
+	return ok
 }
 
 // loadSchema reads and parses one side of a diff: a file, or REV:path from
@@ -95,5 +122,6 @@ func loadSchema(ctx context.Context, repo, arg string) (*compiler.Document, erro
 // isMissingRef reports a compile error that only says a $ref names another
 // registry schema, which a two-file diff does not have.
 func isMissingRef(err error) bool {
-	return errors.Is(err, compiler.ErrExternalRef) || strings.Contains(err.Error(), "no schema with id")
+	return errors.Is(err, compiler.ErrExternalRef) || strings.Contains(err.Error(), "no schema with id") ||
+		strings.Contains(err.Error(), "has no published version")
 }

@@ -125,3 +125,30 @@ func TestFlagFromEnvironment(t *testing.T) {
 		t.Fatalf("a flag must win over its variable: exit %d, stdout %q", code, stdout)
 	}
 }
+
+// TestDiffJudgesTheFilesVersions: diff says what the registry would of the
+// two files' own versions, and warns when their ids differ.
+func TestDiffJudgesTheFilesVersions(t *testing.T) {
+	t.Chdir(t.TempDir())
+	doc := func(id, version, extra string) string {
+		return `{"id": "` + id + `", "version": "` + version + `", "type": "object", "properties": {"x": {"type": "string"}` + extra + `}}`
+	}
+	writeFiles(t, ".", map[string]string{
+		"old.json":   doc("a_v1", "1.1.1", ""),
+		"patch.json": doc("a_v1", "1.1.2", `, "y": {"type": "integer"}`),
+		"minor.json": doc("a_v1", "1.2.0", `, "y": {"type": "integer"}`),
+		"other.json": doc("b_v1", "1.2.0", `, "y": {"type": "integer"}`),
+	})
+	_, stderr, code := runCmd(t, nil, "diff", "old.json", "patch.json")
+	if code != 1 || !strings.Contains(stderr, "1.1.1 → 1.1.2 is a patch bump, but the changes need a minor bump: use 1.2.0") {
+		t.Errorf("a patch bump for a minor change: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = runCmd(t, nil, "diff", "old.json", "minor.json")
+	if code != 0 || !strings.Contains(stderr, "1.1.1 → 1.2.0 is a minor bump, as the changes need") {
+		t.Errorf("a minor bump: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, _ = runCmd(t, nil, "diff", "old.json", "other.json")
+	if !strings.Contains(stderr, "different ids, a_v1 and b_v1") {
+		t.Errorf("two ids: stderr %q", stderr)
+	}
+}

@@ -132,7 +132,9 @@ func (w *RepoWatcher) look(ctx context.Context) {
 			w.logger.Error("write bundle", LogKeyDir, w.Out, LogKeyError, err)
 		}
 	}
+	started := time.Now()
 	pres, err := w.syncer.Publish(ctx, b)
+	took := time.Since(started)
 	switch {
 	case err == nil:
 		w.last = gen
@@ -144,7 +146,7 @@ func (w *RepoWatcher) look(ctx context.Context) {
 	default:
 		w.logger.Error("publish failed; retrying at the next change or poll", LogKeyGeneration, gen, LogKeyError, err)
 	}
-	w.report(Attempt{Generation: gen, Result: pres, Err: err, Commit: b.Manifest.Source.Commit})
+	w.report(Attempt{Generation: gen, Result: pres, Err: err, Commit: b.Manifest.Source.Commit, Publish: took})
 }
 
 func (w *RepoWatcher) report(a Attempt) {

@@ -156,7 +156,9 @@ func (s *Snapshotter) Prune(ctx context.Context) ([]string, error) {
 // returns the first error only when every is 0 (one snapshot).
 func (s *Snapshotter) Run(ctx context.Context, every time.Duration, done func(SnapshotInfo, error)) error {
 	for {
+		started := time.Now()
 		info, err := s.Snapshot(ctx)
+		info.Took = time.Since(started)
 		if err == nil {
 			_, err = s.Prune(ctx)
 		}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // SnapshotStore keeps etcd snapshots under names, each with its sha256
@@ -32,6 +33,9 @@ type SnapshotStore interface {
 type SnapshotInfo struct {
 	Name string
 	Size int64
+	// Took is how long taking the snapshot took, from etcd to the store,
+	// when Run reports one; 0 in a store's listing.
+	Took time.Duration
 }
 
 // Sentinel errors of snapshots; callers test them with errors.Is.

@@ -31,6 +31,8 @@ type Attempt struct {
 	Err error
 	// Commit is the commit compiled, when known.
 	Commit string
+	// Publish is how long the publish into etcd took, 0 when there was none.
+	Publish time.Duration
 }
 
 // Watcher publishes each new complete bundle that appears at a path. The
@@ -110,7 +112,9 @@ func (w *Watcher) look(ctx context.Context) {
 		return
 	}
 	gen := b.Manifest.Generation
+	started := time.Now()
 	res, err := w.syncer.Publish(ctx, b)
+	took := time.Since(started)
 	switch {
 	case err == nil:
 		w.last = gen
@@ -122,7 +126,7 @@ func (w *Watcher) look(ctx context.Context) {
 	default:
 		w.logger.Error("publish failed; retrying at the next change or poll", LogKeyGeneration, gen, LogKeyError, err)
 	}
-	w.report(Attempt{Generation: gen, Result: res, Err: err})
+	w.report(Attempt{Generation: gen, Result: res, Err: err, Publish: took})
 }
 
 func (w *Watcher) report(a Attempt) {

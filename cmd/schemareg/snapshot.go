@@ -22,6 +22,7 @@ func runSnapshot(ctx context.Context, args []string, e *env) error {
 	keep := fs.Int("keep", 0, "after each snapshot, delete all but the newest N (0: keep all)")
 	tempDir := fs.String("temp-dir", "", "where a snapshot waits, checked, before its upload (default: the system's)")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	pushgateway := fs.String("pushgateway", "", "after each snapshot, push its size, duration and time to this Prometheus Pushgateway `URL` (job "+snapshotJob+")")
 	s3f := registerS3Flags(fs)
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
@@ -37,6 +38,12 @@ func runSnapshot(ctx context.Context, args []string, e *env) error {
 	logger, err := newCommandLogger(e.stderr, *logFormat)
 	if err != nil {
 		return err
+	}
+	var metrics *snapMetrics
+	if *pushgateway != "" {
+		if metrics, err = newSnapMetrics(*pushgateway); err != nil {
+			return usageErrorf("snapshot: %v", err)
+		}
 	}
 	store, err := syncer.OpenStore(ctx, *to, syncer.StoreConfig{S3: s3f.config(e)})
 	if err != nil {
@@ -56,6 +63,12 @@ func runSnapshot(ctx context.Context, args []string, e *env) error {
 	snap := syncer.NewSnapshotter(cli, store, logger)
 	snap.Keep, snap.TempDir = *keep, *tempDir
 	return snap.Run(ctx, *every, func(info syncer.SnapshotInfo, err error) {
+		if metrics != nil {
+			if perr := metrics.push(ctx, info, err); perr != nil {
+				// The snapshot stands; its metrics are missing.
+				logger.Warn("snapshot metrics not pushed", "error", perr)
+			}
+		}
 		if err == nil {
 			fmt.Fprintf(e.stdout, "stored %s (%d bytes) in %s\n", info.Name, info.Size, strings.TrimSuffix(*to, "/"))
 		} else if *every > 0 {

@@ -1,18 +1,24 @@
 package main
 
 import (
+	"errors"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdembed"
 	"github.com/schemareg/schemareg/internal/etcdtest"
+	"github.com/schemareg/schemareg/syncer"
 )
 
 // checkRestored starts etcd on a restored data directory and checks the
@@ -118,4 +124,104 @@ func TestSnapshotAndRestoreCommands(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSnapshotPushesMetrics: with --pushgateway, a snapshot pushes its
+// size, duration and time under the snapshot job; a failed one only its
+// failure time, so the last success stays; a Pushgateway that is down
+// leaves the snapshot standing. The Pushgateway is a recording stand-in
+// that parses what it is sent as Prometheus' text format.
+func TestSnapshotPushesMetrics(t *testing.T) {
+	srv := etcdtest.Start(t)
+	gw, recorded := pushgateway(t)
+	environ := map[string]string{"SCHEMAREG_ETCD": strings.Join(srv.Endpoints(), ",")}
+	to := "file://" + t.TempDir()
+	stdout, stderr, code := runCmd(t, environ, "snapshot", "--to", to, "--pushgateway", gw.URL)
+	if code != 0 {
+		t.Fatalf("snapshot: exit %d\n%s%s", code, stdout, stderr)
+	}
+	got := recorded()
+	if len(got) != 1 || got[0].method != http.MethodPost || got[0].path != "/metrics/job/schemareg_snapshot" {
+		t.Fatalf("pushes %+v; want one POST to /metrics/job/schemareg_snapshot", got)
+	}
+	m := got[0].metrics
+	entries, _ := os.ReadDir(strings.TrimPrefix(to, "file://"))
+	var size int64
+	for _, en := range entries {
+		if strings.HasSuffix(en.Name(), ".db") {
+			info, _ := en.Info()
+			size = info.Size()
+		}
+	}
+	if m["schemareg_snapshot_size_bytes"] != float64(size) || size == 0 || m["schemareg_snapshot_last_success_timestamp_seconds"] <= 0 ||
+		m["schemareg_snapshot_duration_seconds"] <= 0 {
+		t.Errorf("pushed %v; want the size %d, a time and a duration", m, size)
+	}
+	if _, ok := m["schemareg_snapshot_last_failure_timestamp_seconds"]; ok {
+		t.Error("a success pushed a failure time")
+	}
+
+	// A Pushgateway that is down leaves the snapshot standing, with a warning.
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	stdout, stderr, code = runCmd(t, environ, "snapshot", "--to", to, "--pushgateway", down.URL)
+	if code != 0 || !strings.Contains(stdout, "stored etcd-") || !strings.Contains(stderr, "snapshot metrics not pushed") {
+		t.Errorf("snapshot with the Pushgateway down: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, _, code := runCmd(t, environ, "snapshot", "--to", to, "--pushgateway", "ftp://x"); code != exitUsage {
+		t.Errorf("--pushgateway ftp://x: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// A failed snapshot pushes its failure time only: the last success stays.
+func TestSnapshotFailurePushesItsTimeOnly(t *testing.T) {
+	gw, recorded := pushgateway(t)
+	m, err := newSnapMetrics(gw.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.push(t.Context(), syncer.SnapshotInfo{}, errors.New("etcd is down")); err != nil {
+		t.Fatal(err)
+	}
+	got := recorded()
+	if len(got) != 1 || len(got[0].metrics) != 1 || got[0].metrics["schemareg_snapshot_last_failure_timestamp_seconds"] <= 0 || got[0].method != http.MethodPost {
+		t.Errorf("pushes %+v; want one POST of the failure time alone", got)
+	}
+}
+
+// gatewayPush is one push a recording Pushgateway received.
+type gatewayPush struct {
+	method, path string
+	metrics      map[string]float64
+}
+
+// pushgateway is a stand-in Pushgateway that decodes what it is sent in
+// Prometheus' exposition formats and records it.
+func pushgateway(t *testing.T) (*httptest.Server, func() []gatewayPush) {
+	t.Helper()
+	var mu sync.Mutex
+	var pushes []gatewayPush
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := gatewayPush{method: r.Method, path: r.URL.Path, metrics: map[string]float64{}}
+		dec := expfmt.NewDecoder(r.Body, expfmt.ResponseFormat(r.Header))
+		for {
+			var mf dto.MetricFamily
+			if err := dec.Decode(&mf); err != nil {
+				break
+			}
+			if ms := mf.GetMetric(); len(ms) > 0 {
+				p.metrics[mf.GetName()] = ms[0].GetGauge().GetValue()
+			}
+		}
+		mu.Lock()
+		pushes = append(pushes, p)
+		mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(gw.Close)
+	return gw, func() []gatewayPush {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]gatewayPush(nil), pushes...)
+	}
 }

@@ -21,6 +21,7 @@ import (
 type syncMetrics struct {
 	reg         *prometheus.Registry
 	attempts    *prometheus.CounterVec
+	duration    prometheus.Histogram
 	lastSuccess prometheus.Gauge
 	leader      prometheus.Gauge
 }
@@ -31,6 +32,11 @@ func newSyncMetrics() *syncMetrics {
 		Name: "schemareg_syncer_publishes_total",
 		Help: "Publish attempts by result: published, unchanged or failed.",
 	}, []string{"result"})
+	m.duration = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "schemareg_syncer_publish_duration_seconds",
+		Help:    "How long publishes into etcd take, failed ones included.",
+		Buckets: prometheus.ExponentialBuckets(0.01, 2, 14), // 10 ms to 82 s
+	})
 	m.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "schemareg_syncer_last_success_timestamp_seconds",
 		Help: "When a publish last succeeded (or found etcd already current), in seconds since the epoch.",
@@ -42,13 +48,16 @@ func newSyncMetrics() *syncMetrics {
 	for _, r := range []string{"published", "unchanged", "failed"} {
 		m.attempts.WithLabelValues(r)
 	}
-	m.reg.MustRegister(m.attempts, m.lastSuccess, m.leader,
+	m.reg.MustRegister(m.attempts, m.duration, m.lastSuccess, m.leader,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
 
 // observe counts one attempt of the watcher.
 func (m *syncMetrics) observe(a syncer.Attempt) {
+	if a.Publish > 0 {
+		m.duration.Observe(a.Publish.Seconds())
+	}
 	switch {
 	case a.Err != nil:
 		m.attempts.WithLabelValues("failed").Inc()

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/syncer"
@@ -33,8 +34,8 @@ func TestSyncMetricsAddrRefused(t *testing.T) {
 // TestSyncMetricsObserve checks each kind of attempt lands in its counter.
 func TestSyncMetricsObserve(t *testing.T) {
 	m := newSyncMetrics()
-	m.observe(syncer.Attempt{Result: &syncer.Result{}})
-	m.observe(syncer.Attempt{Err: net.ErrClosed})
+	m.observe(syncer.Attempt{Result: &syncer.Result{}, Publish: 2 * time.Second})
+	m.observe(syncer.Attempt{Err: net.ErrClosed, Publish: 50 * time.Millisecond})
 	m.observe(syncer.Attempt{Err: net.ErrClosed})
 	m.observe(syncer.Attempt{})
 	mfs, err := m.reg.Gather()
@@ -43,6 +44,13 @@ func TestSyncMetricsObserve(t *testing.T) {
 	}
 	got := map[string]float64{}
 	for _, mf := range mfs {
+		if mf.GetName() == "schemareg_syncer_publish_duration_seconds" {
+			// Two attempts reached etcd: 2.05 s in all.
+			h := mf.GetMetric()[0].GetHistogram()
+			if h.GetSampleCount() != 2 || h.GetSampleSum() < 2.049 || h.GetSampleSum() > 2.051 {
+				t.Errorf("publish duration: %d samples, sum %v; want 2 and 2.05", h.GetSampleCount(), h.GetSampleSum())
+			}
+		}
 		if mf.GetName() != "schemareg_syncer_publishes_total" {
 			continue
 		}

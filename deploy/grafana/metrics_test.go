@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
@@ -121,8 +124,9 @@ func TestRulesParse(t *testing.T) {
 }
 
 // TestQueriedMetricsExist runs a server and a syncer against an embedded
-// etcd, publishes a repository, asks the server a few things, scrapes both
-// and requires every metric the dashboard and the rules query.
+// etcd, publishes a repository, asks the server a few things, scrapes both,
+// takes a snapshot that pushes its metrics, and requires every metric the
+// dashboard and the rules query.
 func TestQueriedMetricsExist(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs it")
@@ -155,6 +159,24 @@ func TestQueriedMetricsExist(t *testing.T) {
 	exposed := map[string]bool{}
 	scrape(t, "http://"+serverAddr+"/metrics", exposed)
 	scrape(t, "http://"+syncAddr+"/metrics", exposed)
+	// A snapshot is a batch job: it pushes its metrics to a Pushgateway,
+	// here a stand-in that records the names it is sent.
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		dec := expfmt.NewDecoder(r.Body, expfmt.ResponseFormat(r.Header))
+		for {
+			var mf dto.MetricFamily
+			if err := dec.Decode(&mf); err != nil {
+				break
+			}
+			exposed[mf.GetName()] = true
+		}
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer gw.Close()
+	snap := exec.CommandContext(ctx, bin, "snapshot", "-etcd", endpoints, "-to", "file://"+t.TempDir(), "-pushgateway", gw.URL)
+	if out, err := snap.CombinedOutput(); err != nil {
+		t.Fatalf("schemareg snapshot: %v\n%s", err, out)
+	}
 
 	var missing []string
 	for where, expr := range exprs(t) {

@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -165,7 +166,7 @@ func sameSchema(a, b *bundle.Schema) bool {
 		if v.Version != w.Version || v.Digest != w.Digest || v.Size != w.Size || v.Path != w.Path ||
 			v.Commit != w.Commit || v.Time != w.Time || v.Author != w.Author || v.Bump != w.Bump ||
 			v.RequiredBump != w.RequiredBump || v.Compatible != w.Compatible || v.Arrow != w.Arrow ||
-			!slices.Equal(v.Changes, w.Changes) {
+			!slices.Equal(v.Changes, w.Changes) || !maps.Equal(v.Deps, w.Deps) {
 			return false
 		}
 	}

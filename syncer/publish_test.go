@@ -349,3 +349,37 @@ func TestPublishOpenedBundle(t *testing.T) {
 		t.Fatalf("after the incremental bundle: %+v, %v", x, err)
 	}
 }
+
+// TestPublishNewPins: a bundle that differs from the one before only in a
+// version's pins (a history compiled again from its root) publishes them,
+// also through a syncer that planned the bundle before.
+func TestPublishNewPins(t *testing.T) {
+	cli := etcdtest.Start(t).Client(t)
+	s := New(cli, testLogger(t))
+	a := mustBundle(t, spec{schemas: 3, versions: 2})
+	if _, err := s.Publish(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	b := mustBundle(t, spec{schemas: 3, versions: 2})
+	b.Manifest.Schemas[1].Versions[1].Deps = map[string]string{"s0000": "1.1.0"}
+	if err := b.Manifest.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	if b.Manifest.Generation == a.Manifest.Generation {
+		t.Fatal("pins do not change the generation")
+	}
+	if _, err := s.Publish(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vl, err := bundle.LoadVersions(t.Context(), cli, bundle.Keys{}, &x.Schemas[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := vl.Versions[1].Deps; got["s0000"] != "1.1.0" || len(got) != 1 {
+		t.Errorf("published pins %v, want s0000 1.1.0", got)
+	}
+}

@@ -273,7 +273,7 @@ func (h *history) publish(st *schemaState, d *Document, ci commitInfo, made Bump
 		h.files[bundle.ArrowFile(d.ID, ver)] = ipc
 	}
 	st.entry.Versions = append(st.entry.Versions, v)
-	st.entry.Latest = ver
+	st.entry.Latest, st.entry.Deps = ver, v.Deps
 	st.entry.Title, st.entry.Description = d.Title(), d.Description()
 	st.entry.Compatibility = string(ModeBackward)
 	if d.Compatibility != "" {

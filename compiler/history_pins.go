@@ -139,14 +139,16 @@ func (h *history) dependents(s SchemaReport, mode Mode) ([]DependentReport, erro
 	var out []DependentReport
 	for _, id := range h.sortedIDs() {
 		st := h.schemas[id]
-		if id == s.ID || changed[id] || st.entry.Deprecated {
+		// The manifest's entry holds the latest version's pins: only a
+		// dependent's version list is read.
+		if id == s.ID || changed[id] || st.entry.Deprecated || st.entry.Deps[s.ID] == "" || st.entry.Deps[s.ID] == s.NewVersion {
 			continue
 		}
 		if err := h.load(st); err != nil {
 			return nil, err
 		}
 		v, ok := st.entry.Version(st.entry.Latest)
-		if !ok || v.Deps[s.ID] == "" || v.Deps[s.ID] == s.NewVersion {
+		if !ok || v.Deps[s.ID] == "" {
 			continue
 		}
 		doc, err := h.latestDoc(st)

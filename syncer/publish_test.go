@@ -362,6 +362,7 @@ func TestPublishNewPins(t *testing.T) {
 	}
 	b := mustBundle(t, spec{schemas: 3, versions: 2})
 	b.Manifest.Schemas[1].Versions[1].Deps = map[string]string{"s0000": "1.1.0"}
+	b.Manifest.Schemas[1].Deps = map[string]string{"s0000": "1.1.0"} // the latest version's
 	if err := b.Manifest.Seal(); err != nil {
 		t.Fatal(err)
 	}

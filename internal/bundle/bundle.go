@@ -61,6 +61,9 @@ type Schema struct {
 	// Title and Description are the latest version's annotations.
 	Title       string `json:"title,omitempty"`
 	Description string `json:"description,omitempty"`
+	// Deps are the latest version's pins (Version.Deps), so that who
+	// depends on a schema is known without reading every version list.
+	Deps map[string]string `json:"deps,omitempty"`
 	// Versions are ordered by publication, oldest first. They are nil for
 	// a schema of a bundle opened with Open until they are loaded.
 	Versions []Version `json:"versions"`

@@ -24,15 +24,17 @@ type diskManifest struct {
 }
 
 type diskSchema struct {
-	ID             string `json:"id"`
-	Path           string `json:"path"`
-	Latest         string `json:"latest"`
-	Deprecated     bool   `json:"deprecated,omitempty"`
-	Compatibility  string `json:"compatibility"`
-	Title          string `json:"title,omitempty"`
-	Description    string `json:"description,omitempty"`
-	Versions       int    `json:"versions"`
-	VersionsDigest string `json:"versions_digest"`
+	ID            string `json:"id"`
+	Path          string `json:"path"`
+	Latest        string `json:"latest"`
+	Deprecated    bool   `json:"deprecated,omitempty"`
+	Compatibility string `json:"compatibility"`
+	Title         string `json:"title,omitempty"`
+	Description   string `json:"description,omitempty"`
+	// Deps are the latest version's pins.
+	Deps           map[string]string `json:"deps,omitempty"`
+	Versions       int               `json:"versions"`
+	VersionsDigest string            `json:"versions_digest"`
 }
 
 // encodeJSON is the encoding of every file of a bundle: fields in
@@ -81,7 +83,7 @@ func (m *Manifest) disk(fresh bool) (diskManifest, error) {
 			return d, err
 		}
 		d.Schemas[i] = diskSchema{ID: s.ID, Path: s.Path, Latest: s.Latest, Deprecated: s.Deprecated,
-			Compatibility: s.Compatibility, Title: s.Title, Description: s.Description, Versions: n, VersionsDigest: digest}
+			Compatibility: s.Compatibility, Title: s.Title, Description: s.Description, Deps: s.Deps, Versions: n, VersionsDigest: digest}
 	}
 	if d.Violations == nil {
 		d.Violations = []Violation{}

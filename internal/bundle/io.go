@@ -170,7 +170,7 @@ func decodeManifest(data []byte) (*Manifest, error) {
 			return nil, fmt.Errorf("%w: %s: schema %q has no versions", ErrCorrupt, ManifestFile, s.ID)
 		}
 		m.Schemas[i] = Schema{ID: s.ID, Path: s.Path, Latest: s.Latest, Deprecated: s.Deprecated, Compatibility: s.Compatibility,
-			Title: s.Title, Description: s.Description, versionsDigest: s.VersionsDigest, versionsCount: s.Versions}
+			Title: s.Title, Description: s.Description, Deps: s.Deps, versionsDigest: s.VersionsDigest, versionsCount: s.Versions}
 	}
 	if m.Violations == nil {
 		m.Violations = []Violation{}

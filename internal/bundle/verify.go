@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -33,8 +34,12 @@ func (b *Bundle) Verify() error {
 		if len(s.Versions) == 0 {
 			return fmt.Errorf("%w: schema %q has no versions", ErrCorrupt, s.ID)
 		}
-		if _, ok := s.Version(s.Latest); !ok {
+		latest, ok := s.Version(s.Latest)
+		if !ok {
 			return fmt.Errorf("%w: schema %q: latest %q is not one of its versions", ErrCorrupt, s.ID, s.Latest)
+		}
+		if !maps.Equal(s.Deps, latest.Deps) {
+			return fmt.Errorf("%w: schema %q: its entry's pins %v are not those of its latest version, %v", ErrCorrupt, s.ID, s.Deps, latest.Deps)
 		}
 		for _, v := range s.Versions {
 			if !validVersionName(v.Version) {

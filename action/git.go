@@ -82,11 +82,47 @@ func (r *repo) mergeBase(base, head string) string {
 	if b == nil || h == nil {
 		return base
 	}
+	// A pull request is usually a few commits on its base: find the base
+	// among head's nearest ancestors before asking for a merge base, which
+	// walks both histories whole.
+	if reachesWithin(h, b.Hash, maxPRCommits) {
+		return base
+	}
 	bases, err := b.MergeBase(h)
 	if err != nil || len(bases) == 0 {
 		return base
 	}
 	return bases[0].Hash.String()
+}
+
+// maxPRCommits bounds the ancestors of head searched for the base before
+// a full merge-base walk.
+const maxPRCommits = 1000
+
+// reachesWithin reports whether target is among the first n ancestors of
+// c, breadth first over every parent.
+func reachesWithin(c *object.Commit, target plumbing.Hash, n int) bool {
+	seen := map[plumbing.Hash]bool{c.Hash: true}
+	queue := []*object.Commit{c}
+	for len(queue) > 0 && len(seen) <= n {
+		cur := queue[0]
+		queue = queue[1:]
+		if cur.Hash == target {
+			return true
+		}
+		for i, p := range cur.ParentHashes {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			pc, err := cur.Parent(i)
+			if err != nil {
+				return false
+			}
+			queue = append(queue, pc)
+		}
+	}
+	return false
 }
 
 // readFile returns a file's content at a commit; nil when it is missing.

@@ -120,3 +120,27 @@ func (r *testRepo) commit(msg string, files map[string]string) string {
 	}
 	return r.Commit(msg).String()
 }
+
+// The base of a pull request is found among head's nearest ancestors; one
+// further back than the bound is left to the full merge-base walk.
+func TestReachesWithin(t *testing.T) {
+	r := newTestRepo(t)
+	var hashes []string
+	for i := range 5 {
+		hashes = append(hashes, r.commit("c", map[string]string{"f.txt": strings.Repeat("x", i+1)}))
+	}
+	rp, err := openRepo(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, root := rp.commit(hashes[4]), rp.commit(hashes[0])
+	if !reachesWithin(head, root.Hash, 5) {
+		t.Error("the root is the fifth commit from head")
+	}
+	if reachesWithin(head, root.Hash, 3) {
+		t.Error("the root found within three commits")
+	}
+	if got := rp.mergeBase(hashes[1], hashes[4]); got != hashes[1] {
+		t.Errorf("merge base of an ancestor: %s, want %s", got, hashes[1])
+	}
+}

@@ -28,7 +28,10 @@ run: build ## run the whole registry locally on :8000 (embedded etcd, compile, s
 deps: ## install what the tests need besides Go (Chromium for the site's browser test, apache-arrow for the Arrow JS check)
 	@./.ci/deps
 
+CONFORMANCE := $(or $(SCHEMAREG_CONFORMANCE_DIR),../shared/conformance)
+
 test: deps ## go vet and the race-enabled tests of every package
+	@[ -d "$(CONFORMANCE)" ] || echo "NOTE: no conformance data at $(CONFORMANCE): compiler's TestConformance (Confluent's and Apicurio's verdicts) is skipped; set SCHEMAREG_CONFORMANCE_DIR"
 	$(GO) vet $(PKGS)
 	$(GO) test -race -timeout 30m $(PKGS)
 	cd deploy && $(GO) vet ./... && $(GO) test -race -timeout 10m ./...

@@ -98,6 +98,10 @@ func (g *gitRepo) packedWithin(h plumbing.Hash, limit int) error {
 // resolve returns the commit a revision names.
 func (g *gitRepo) resolve(rev string) (*object.Commit, error) {
 	h, err := g.repo.ResolveRevision(plumbing.Revision(rev))
+	if errors.Is(err, io.EOF) {
+		// go-git's answer to HEAD~N past the first commit.
+		return nil, fmt.Errorf("%w: %s: the history does not go back that far", ErrRevisionNotFound, rev)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
 	}

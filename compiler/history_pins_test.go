@@ -312,3 +312,14 @@ func TestFormatViolationOneLine(t *testing.T) {
 		t.Errorf("ViolationError:\n%s", e.Error())
 	}
 }
+
+// A revision past the first commit says so, not "EOF".
+func TestRevisionPastTheRoot(t *testing.T) {
+	r := newTestRepo(t)
+	r.write("schemas/a_v1.json", `{"id": "a_v1", "version": "1.0.0"}`+"\n")
+	r.commit("one")
+	_, err := Check(t.Context(), CheckOptions{Repo: r.dir, Base: "HEAD~99", Head: "HEAD"})
+	if !errors.Is(err, ErrRevisionNotFound) || strings.Contains(err.Error(), "EOF") || !strings.Contains(err.Error(), "does not go back that far") {
+		t.Errorf("HEAD~99 of a one-commit history: %v", err)
+	}
+}

@@ -145,7 +145,7 @@ func TestREADMECommands(t *testing.T) {
 					t.Fatalf("unknown make target in the README: %s", line)
 				}
 				return
-			case "open":
+			case "open", "xdg-open":
 				// The docs site follows the first generation: until it is
 				// written, /docs/ answers 503 and a reader retries.
 				code, _, _ := get(t, fields[1])

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"syscall"
 	"time"
 )
 
@@ -20,6 +21,9 @@ const DefaultShutdownGrace = 30 * time.Second
 // ListenAndServe listens on srv.Addr and serves until ctx ends; see Serve.
 func ListenAndServe(ctx context.Context, srv *http.Server, logger *slog.Logger, grace time.Duration) error {
 	ln, err := net.Listen("tcp", srv.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("listen on %s: %w; another process has the port: stop it, or pick another with --addr (SCHEMAREG_ADDR)", srv.Addr, err)
+	}
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", srv.Addr, err)
 	}

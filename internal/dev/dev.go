@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -113,6 +114,9 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("dev: %w", err)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("dev: listen on %s: %w; another process has the port: stop it, or pick another port, e.g. SCHEMAREG_ADDR=:8001 make run (schemareg dev --addr :8001)", cfg.Addr, err)
+	}
 	if err != nil {
 		return fmt.Errorf("dev: listen on %s: %w", cfg.Addr, err)
 	}
@@ -295,7 +299,7 @@ func printBanner(w io.Writer, addr, etcdURL, dataDir string) {
 	fmt.Fprintf(w, `schemareg dev: the registry answers on http://%[1]s
   etcd:    %[2]s (data in %[3]s; etcdctl --endpoints %[2]s get --prefix /schemareg/schemas/)
   try:     curl %[1]s/schema/ticks_v1
-           open http://%[1]s/docs/
+           http://%[1]s/docs/ in a browser
            curl %[1]s/metrics
            curl -N %[1]s/events    (an event per commit that lands)
   commits to the schemas folder are compiled, synced and served as they land; Ctrl-C stops.

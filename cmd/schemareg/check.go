@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
@@ -46,6 +47,17 @@ func runCheck(ctx context.Context, args []string, e *env) error {
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(e.stderr, "schemareg: check: %s\n", safeLine(w))
+	}
+	if *head == "HEAD" {
+		// check judges commits: say what it leaves out, not a word otherwise.
+		if files, err := compiler.Uncommitted(ctx, *repo, *dir, "HEAD", compiler.DefaultMaxBytes); err == nil && len(files) > 0 {
+			shown := files
+			if len(shown) > 3 {
+				shown = append(shown[:3:3], "…")
+			}
+			fmt.Fprintf(e.stderr, "schemareg: check: %d uncommitted %s in %s not judged (%s): check judges commits; commit them, or compare files with schemareg diff\n",
+				len(files), plural(len(files), "change", "changes"), *dir, safeLine(strings.Join(shown, ", ")))
+		}
 	}
 	color := vf.useColor(e.stdout)
 	var out io.Writer = e.stdout

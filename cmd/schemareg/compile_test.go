@@ -171,3 +171,30 @@ func TestCheckCommand(t *testing.T) {
 		t.Errorf("missing base: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestCheckSaysUncommittedEditsAreNotJudged: check judges commits; edits
+// in the work tree are named as left out, and nothing is said without any.
+func TestCheckSaysUncommittedEditsAreNotJudged(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("schemas/ticks_v1.json", ticks("1.0.0", ""))
+	r.Write("schemas/quotes_v1.json", `{"id": "quotes_v1", "version": "1.0.0"}`+"\n")
+	base := r.Commit("first").String()
+	_, stderr, code := runCmd(t, nil, "check", "-repo", r.Dir, "-base", base)
+	if code != 0 || strings.Contains(stderr, "uncommitted") {
+		t.Fatalf("a clean work tree: exit %d, stderr %q", code, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(r.Dir, "schemas", "ticks_v1.json"), []byte(ticks("1.0.1", `, "venue": {"type": "string"}`)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(r.Dir, "schemas", "new_v1.json"), []byte(`{"id": "new_v1", "version": "1.0.0"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(r.Dir, "schemas", "quotes_v1.json")); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runCmd(t, nil, "check", "-repo", r.Dir, "-base", base)
+	want := "3 uncommitted changes in schemas not judged (schemas/new_v1.json, schemas/quotes_v1.json, schemas/ticks_v1.json)"
+	if code != 0 || !strings.Contains(stderr, want) {
+		t.Errorf("edits in the work tree: exit %d, stderr %q, want it to say %q", code, stderr, want)
+	}
+}

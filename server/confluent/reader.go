@@ -27,7 +27,26 @@ type state struct {
 
 	mu     sync.Mutex
 	bytes  map[int][]byte // schema bytes by global id
-	cached int
+	served map[int][]byte // the served form of them (served), by global id
+	cached int            // bytes held in bytes and served
+}
+
+// cache keeps data under id in m while the state's budget allows.
+func (st *state) cache(m map[int][]byte, id int, data []byte) {
+	st.mu.Lock()
+	if st.cached+len(data) <= maxCachedBytes {
+		m[id] = data
+		st.cached += len(data)
+	}
+	st.mu.Unlock()
+}
+
+// lookup returns what m holds under id.
+func (st *state) lookup(m map[int][]byte, id int) ([]byte, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	data, ok := m[id]
+	return data, ok
 }
 
 type subject struct {
@@ -107,6 +126,7 @@ func (r *reader) load(ctx context.Context) (*state, error) {
 		subjects:   make(map[string]*subject, len(lists)),
 		byGlobal:   map[int]*version{},
 		bytes:      map[int][]byte{},
+		served:     map[int][]byte{},
 	}
 	for i, vl := range lists {
 		sub := &subject{id: entries[i].ID, mode: entries[i].Compatibility}
@@ -130,10 +150,7 @@ func (r *reader) load(ctx context.Context) (*state, error) {
 
 // schema returns the canonical bytes of a version.
 func (r *reader) schema(ctx context.Context, st *state, v *version) ([]byte, error) {
-	st.mu.Lock()
-	data, ok := st.bytes[v.info.GlobalID]
-	st.mu.Unlock()
-	if ok {
+	if data, ok := st.lookup(st.bytes, v.info.GlobalID); ok {
 		return data, nil
 	}
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
@@ -145,19 +162,18 @@ func (r *reader) schema(ctx context.Context, st *state, v *version) ([]byte, err
 		}
 		return nil, &unavailable{err: err}
 	}
-	st.mu.Lock()
-	if st.cached+len(data) <= maxCachedBytes {
-		st.bytes[v.info.GlobalID] = data
-		st.cached += len(data)
-	}
-	st.mu.Unlock()
+	st.cache(st.bytes, v.info.GlobalID, data)
 	return data, nil
 }
 
-// servedSchema returns a version as this API serves it (served): the form every
-// serializer's validator compiles. Its digest finds the version when a
-// client looks the schema up.
+// servedSchema returns a version as this API serves it (served): the form
+// every serializer's validator compiles, made once per generation while the
+// cache's budget allows. Its digest finds the version when a client looks
+// the schema up.
 func (r *reader) servedSchema(ctx context.Context, st *state, v *version) ([]byte, error) {
+	if out, ok := st.lookup(st.served, v.info.GlobalID); ok {
+		return out, nil
+	}
 	data, err := r.schema(ctx, st, v)
 	if err != nil {
 		return nil, err
@@ -166,7 +182,9 @@ func (r *reader) servedSchema(ctx context.Context, st *state, v *version) ([]byt
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s %s: %v", bundle.ErrCorrupt, v.subject.id, v.info.Version, err)
 	}
-	return served(d), nil
+	out := served(d)
+	st.cache(st.served, v.info.GlobalID, out)
+	return out, nil
 }
 
 // served is a registry document as the Confluent API serves it, in

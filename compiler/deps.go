@@ -77,6 +77,10 @@ type outRef struct {
 // removed. References to d itself, to the resources it embeds and to the
 // drafts' meta-schemas are left out.
 func (r *Registry) outgoing(d *Document) []outRef {
+	if !hasExternalRef(d.Root) {
+		// Most documents refer to no other: one pass says so.
+		return nil
+	}
 	base, err := url.Parse(d.location())
 	if err != nil {
 		return nil

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/schemareg/schemareg/internal/bundle"
@@ -43,6 +44,9 @@ func (h *history) refTo(d *Document, id string) string {
 // the documents of the commit it refers to, keeping their path order
 // otherwise; a cycle keeps path order.
 func (h *history) dependencyOrder(docs []*Document) []*Document {
+	if len(docs) < 2 {
+		return docs
+	}
 	byID := make(map[string]*Document, len(docs))
 	for _, d := range docs {
 		byID[d.ID] = d
@@ -163,10 +167,7 @@ func (h *history) dependents(s SchemaReport, mode Mode) ([]DependentReport, erro
 			m = ModeBackward
 		}
 		adopted := *v
-		adopted.Deps = make(map[string]string, len(v.Deps))
-		for k, pin := range v.Deps {
-			adopted.Deps[k] = pin
-		}
+		adopted.Deps = maps.Clone(v.Deps)
 		adopted.Deps[s.ID] = s.NewVersion
 		res := Diff(doc, doc, DiffOptions{Mode: m, Policy: h.policy, Resolve: h.pinnedResolver(&adopted), ResolveOld: h.pinnedResolver(v)})
 		d := DependentReport{ID: id, Version: v.Version, Pinned: v.Deps[s.ID], Mode: m, Compatible: res.Compatible, Bump: res.Bump}

@@ -85,11 +85,7 @@ func (r *Registry) outgoing(d *Document) []outRef {
 	if err != nil {
 		return nil
 	}
-	own := map[string]bool{strings.TrimSuffix(base.String(), "#"): true}
-	scan(d.Root, base, d.Dialect == Draft04, func(_ string, _ map[string]any, id *url.URL) bool {
-		own[noFragment(id)] = true
-		return true
-	}, nil)
+	own := ownResources(d, base)
 	var refs []outRef
 	scan(d.Root, base, d.Dialect == Draft04, nil, func(ptr string, m map[string]any, scope *url.URL) bool {
 		for _, kw := range [...]string{"$ref", "$dynamicRef", "$recursiveRef"} {

@@ -16,12 +16,7 @@ func (r *Registry) checkExternal(d *Document) error {
 	if err != nil {
 		return nil
 	}
-	// The resources the document embeds are its own to refer to.
-	own := map[string]bool{strings.TrimSuffix(base.String(), "#"): true}
-	scan(d.Root, base, d.Dialect == Draft04, func(_ string, _ map[string]any, id *url.URL) bool {
-		own[noFragment(id)] = true
-		return true
-	}, nil)
+	own := ownResources(d, base)
 	var at, kw, target string
 	scan(d.Root, base, d.Dialect == Draft04, nil, func(ptr string, m map[string]any, scope *url.URL) bool {
 		if ref, ok := m["$ref"].(string); ok {
@@ -46,6 +41,17 @@ func (r *Registry) checkExternal(d *Document) error {
 	}
 	_, lerr := r.Load(target)
 	return d.problem(at, "%s %s: %v", kw, trimRegistryBase(target), lerr)
+}
+
+// ownResources returns the URLs of d, located at base, and of the
+// resources it embeds: a $ref to one stays inside d.
+func ownResources(d *Document, base *url.URL) map[string]bool {
+	own := map[string]bool{strings.TrimSuffix(base.String(), "#"): true}
+	scan(d.Root, base, d.Dialect == Draft04, func(_ string, _ map[string]any, id *url.URL) bool {
+		own[noFragment(id)] = true
+		return true
+	}, nil)
+	return own
 }
 
 // loadable reports whether Load serves the document at u.

@@ -129,14 +129,8 @@ func (h *history) lookup(id, url string) (*Document, bool) {
 // idOfURL finds the id of the schema whose root $id is url, among this
 // commit's documents and then across the whole tree.
 func (h *history) idOfURL(url string) (string, bool) {
-	match := func(d *Document) bool {
-		s, ok := d.Object()["$id"].(string)
-		return ok && strings.TrimSuffix(strings.SplitN(s, "#", 2)[0], ".json") == strings.TrimSuffix(url, ".json")
-	}
-	for _, id := range h.pendingIDs() {
-		if match(h.pending[id]) {
-			return id, true
-		}
+	if id, ok := h.pendingWithRootID(url); ok {
+		return id, true
 	}
 	files, err := h.git.listFiles(h.tree, h.dir)
 	if err != nil {
@@ -144,11 +138,28 @@ func (h *history) idOfURL(url string) (string, bool) {
 	}
 	for _, f := range files {
 		td := h.treeFile(f.Path)
-		if td.doc != nil && match(td.doc) {
+		if td.doc != nil && td.doc.hasRootID(url) {
 			return td.doc.ID, true
 		}
 	}
 	return "", false
+}
+
+// pendingWithRootID finds, in id order, the document of this commit whose
+// root $id is url.
+func (h *history) pendingWithRootID(url string) (string, bool) {
+	for _, id := range h.pendingIDs() {
+		if h.pending[id].hasRootID(url) {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// hasRootID reports whether d's root $id is url, fragment and ".json" aside.
+func (d *Document) hasRootID(url string) bool {
+	s, ok := d.Object()["$id"].(string)
+	return ok && strings.TrimSuffix(strings.SplitN(s, "#", 2)[0], ".json") == strings.TrimSuffix(url, ".json")
 }
 
 // loadVersion finds a published version for a pinned reference.

@@ -89,12 +89,8 @@ func (h *history) pendingTarget(u string) string {
 		}
 		return id
 	}
-	for _, id := range h.pendingIDs() {
-		if s, ok := h.pending[id].Object()["$id"].(string); ok && strings.TrimSuffix(strings.SplitN(s, "#", 2)[0], ".json") == u {
-			return id
-		}
-	}
-	return ""
+	id, _ := h.pendingWithRootID(u)
+	return id
 }
 
 // pinnedResolver resolves the references of a published version the way

@@ -40,17 +40,9 @@ func ReadRevision(ctx context.Context, dir, rev, file string, maxBytes int) ([]b
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	repo, commit, err := openRevision(dir, rev)
 	if err != nil {
-		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
-	}
-	h, err := repo.ResolveRevision(plumbing.Revision(rev))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
-	}
-	commit, err := repo.CommitObject(*h)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
+		return nil, err
 	}
 	clean := path.Clean(strings.TrimPrefix(strings.ReplaceAll(file, "\\", "/"), "./"))
 	if clean == ".." || strings.HasPrefix(clean, "../") {
@@ -107,4 +99,22 @@ func ReadRevision(ctx context.Context, dir, rev, file string, maxBytes int) ([]b
 		return nil, fmt.Errorf("read %s at %s: more than the limit of %d bytes", clean, rev, limit)
 	}
 	return data, nil
+}
+
+// openRevision opens the Git repository at or above dir and finds the
+// commit rev names.
+func openRevision(dir, rev string) (*git.Repository, *object.Commit, error) {
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open git repository %s: %w", dir, err)
+	}
+	h, err := repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
+	}
+	commit, err := repo.CommitObject(*h)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
+	}
+	return repo, commit, nil
 }

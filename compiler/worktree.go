@@ -3,7 +3,6 @@ package compiler
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -25,9 +24,9 @@ const maxUncommittedFiles = 100000
 // is what it leaves out. A bare repository has no work tree: nil. Files
 // over maxBytes are compared by size alone, symbolic links not at all.
 func Uncommitted(ctx context.Context, repo, dir, rev string, maxBytes int) ([]string, error) {
-	r, err := git.PlainOpenWithOptions(repo, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	r, c, err := openRevision(repo, rev)
 	if err != nil {
-		return nil, fmt.Errorf("open git repository %s: %w", repo, err)
+		return nil, err
 	}
 	wt, err := r.Worktree()
 	if errors.Is(err, git.ErrIsBareRepository) {
@@ -35,14 +34,6 @@ func Uncommitted(ctx context.Context, repo, dir, rev string, maxBytes int) ([]st
 	}
 	if err != nil {
 		return nil, err
-	}
-	h, err := r.ResolveRevision(plumbing.Revision(rev))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
-	}
-	c, err := r.CommitObject(*h)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
 	}
 	committed := map[string]plumbing.Hash{}
 	if tree, err := c.Tree(); err == nil {

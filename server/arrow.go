@@ -53,12 +53,7 @@ func (s *Server) handleArrow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	g, err := s.current(ctx)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	_, info, err := s.version(ctx, g, id, version)
+	g, info, err := s.versionNamed(ctx, id, version)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -79,12 +74,7 @@ func (s *Server) handleArrow(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	cc := s.hdr.immutable
-	if version == latest {
-		cc = s.hdr.short
-	}
-	g.setHeader(w)
-	s.serveRep(w, r, rp, cc)
+	s.serveVersion(w, r, g, version, rp)
 }
 
 // arrowRep returns a version's Arrow IPC bytes, ready to send.

@@ -223,6 +223,32 @@ func (s *Server) version(ctx context.Context, g *generation, id, version string)
 	return vs, info, nil
 }
 
+// versionNamed finds a version of schema id in the current generation:
+// version is a number or "latest".
+func (s *Server) versionNamed(ctx context.Context, id, version string) (*generation, *bundle.VersionInfo, error) {
+	g, err := s.current(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, info, err := s.version(ctx, g, id, version)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, info, nil
+}
+
+// serveVersion sends rp, one form of a version of g: immutable when the
+// request named the version by its number, cached briefly as "latest",
+// which a new version changes.
+func (s *Server) serveVersion(w http.ResponseWriter, r *http.Request, g *generation, version string, rp *rep) {
+	cc := s.hdr.immutable
+	if version == latest {
+		cc = s.hdr.short
+	}
+	g.setHeader(w)
+	s.serveRep(w, r, rp, cc)
+}
+
 // schemaRep returns the canonical bytes of a version, ready to send.
 func (s *Server) schemaRep(ctx context.Context, id string, info *bundle.VersionInfo) (*rep, error) {
 	v, err := s.cache.load(ctx, ckey{kind: kindSchema, a: id, b: info.Digest}, func(ctx context.Context) (any, int64, error) {

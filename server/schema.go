@@ -33,12 +33,7 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request, version stri
 		return
 	}
 	ctx := r.Context()
-	g, err := s.current(ctx)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	_, info, err := s.version(ctx, g, id, version)
+	g, info, err := s.versionNamed(ctx, id, version)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -56,12 +51,7 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request, version stri
 		s.writeError(w, r, err)
 		return
 	}
-	cc := s.hdr.immutable
-	if version == latest {
-		cc = s.hdr.short
-	}
-	g.setHeader(w)
-	s.serveRep(w, r, rp, cc)
+	s.serveVersion(w, r, g, version, rp)
 }
 
 // handleListVersions answers GET /schema/{id}/versions.

@@ -128,12 +128,7 @@ func (s *Server) handleValidate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	g, err := s.current(ctx)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	_, info, err := s.version(ctx, g, id, version)
+	g, info, err := s.versionNamed(ctx, id, version)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

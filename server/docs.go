@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -109,21 +111,13 @@ func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]
 		}
 		seen[ref] = true
 		id, version := compiler.SplitPin(ref)
-		e, ok := g.byID[id]
-		if !ok {
+		if version == "" {
+			version = latest
+		}
+		d, info, err := s.versionDocument(ctx, g, id, version)
+		if errors.Is(err, ErrNotFound) {
 			continue
 		}
-		if version == "" {
-			version = e.Latest
-		}
-		_, info, err := s.version(ctx, g, id, version)
-		if err != nil {
-			if errors.Is(err, ErrNotFound) {
-				continue
-			}
-			return nil, "", err
-		}
-		d, err := s.document(ctx, id, info)
 		if err != nil {
 			return nil, "", err
 		}
@@ -143,19 +137,11 @@ func (s *Server) pinnedDeps(ctx context.Context, g *generation, d *document, inf
 	if info.Deps == nil {
 		return s.deps(ctx, g, d)
 	}
-	ids := make([]string, 0, len(info.Deps))
-	for id := range info.Deps {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+	ids := slices.Sorted(maps.Keys(info.Deps))
 	deps := make([]*document, 0, len(ids))
 	sig := make([]string, 0, len(ids))
 	for _, id := range ids {
-		_, dinfo, err := s.version(ctx, g, id, info.Deps[id])
-		if err != nil {
-			return nil, "", err
-		}
-		dd, err := s.document(ctx, id, dinfo)
+		dd, _, err := s.versionDocument(ctx, g, id, info.Deps[id])
 		if err != nil {
 			return nil, "", err
 		}
@@ -163,6 +149,19 @@ func (s *Server) pinnedDeps(ctx context.Context, g *generation, d *document, inf
 		sig = append(sig, id+"@"+info.Deps[id])
 	}
 	return deps, strings.Join(sig, " "), nil
+}
+
+// versionDocument returns the parsed document of a version of g.
+func (s *Server) versionDocument(ctx context.Context, g *generation, id, version string) (*document, *bundle.VersionInfo, error) {
+	_, info, err := s.version(ctx, g, id, version)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := s.document(ctx, id, info)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, info, nil
 }
 
 // newRegistry returns a registry of deps, then docs: a document replaces a

@@ -80,19 +80,36 @@ func (c *Client) mirrorResolve(ctx context.Context, id, version string) (string,
 	if version != latest {
 		return version, "", nil
 	}
-	rep, err := c.mirrorVersions(ctx, id)
+	e, err := c.mirrorEntry(ctx, id, latest)
 	if err != nil {
 		return "", "", err
 	}
+	return e.Version, e.Digest, nil
+}
+
+// mirrorEntry finds a version in the mirror's versions.json; "latest" is
+// its last.
+func (c *Client) mirrorEntry(ctx context.Context, id, version string) (*VersionEntry, error) {
+	rep, err := c.mirrorVersions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	var vl versionList
 	if err := decodeJSON(rep.body, &vl); err != nil {
-		return "", "", err
+		return nil, err
 	}
-	if len(vl.Versions) == 0 {
-		return "", "", &APIError{Status: http.StatusNotFound, Message: fmt.Sprintf("the mirror lists no version of %q", id)}
+	if version == latest {
+		if len(vl.Versions) == 0 {
+			return nil, &APIError{Status: http.StatusNotFound, Message: fmt.Sprintf("the mirror lists no version of %q", id)}
+		}
+		return &vl.Versions[len(vl.Versions)-1], nil
 	}
-	v := vl.Versions[len(vl.Versions)-1]
-	return v.Version, v.Digest, nil
+	for i := range vl.Versions {
+		if vl.Versions[i].Version == version {
+			return &vl.Versions[i], nil
+		}
+	}
+	return nil, &APIError{Status: http.StatusNotFound, Message: fmt.Sprintf("the mirror lists no version %q of %q", version, id)}
 }
 
 // mirrorVersion reads a version's canonical bytes from the mirror. For
@@ -115,22 +132,9 @@ func (c *Client) mirrorVersion(ctx context.Context, id, version string) (*reply,
 // mirrorBundled reads a version's bundled form from the mirror: its
 // .bundled.json when versions.json lists pins for it, else its own bytes.
 func (c *Client) mirrorBundled(ctx context.Context, id, version string) (*reply, error) {
-	rep, err := c.mirrorVersions(ctx, id)
+	entry, err := c.mirrorEntry(ctx, id, version)
 	if err != nil {
 		return nil, err
-	}
-	var vl versionList
-	if err := decodeJSON(rep.body, &vl); err != nil {
-		return nil, err
-	}
-	var entry *VersionEntry
-	for i := range vl.Versions {
-		if vl.Versions[i].Version == version || version == latest && i == len(vl.Versions)-1 {
-			entry = &vl.Versions[i]
-		}
-	}
-	if entry == nil {
-		return nil, &APIError{Status: http.StatusNotFound, Message: fmt.Sprintf("the mirror lists no version %q of %q", version, id)}
 	}
 	if len(entry.Deps) == 0 {
 		return c.mirrorVersion(ctx, id, entry.Version)

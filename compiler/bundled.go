@@ -80,22 +80,17 @@ func Bundled(d *Document, deps []*Document) []byte {
 	return Canonical(out)
 }
 
-// pinnedRefs returns the "id@version" names the $refs of docs use.
+// pinnedRefs returns the "id@version" names the references of docs to
+// other registry schemas use.
 func pinnedRefs(docs []*Document) map[string]bool {
 	out := map[string]bool{}
 	for _, d := range docs {
-		walkJSON(d.Root, "", func(_ string, v any) bool {
-			if m, ok := v.(map[string]any); ok {
-				if ref, ok := m["$ref"].(string); ok {
-					base, _, _ := strings.Cut(ref, "#")
-					base = strings.TrimSuffix(base, ".json")
-					if _, version := SplitPin(base); version != "" {
-						out[base] = true
-					}
-				}
+		for _, ref := range outgoing(d) {
+			name, ok := strings.CutPrefix(strings.TrimSuffix(ref.target, ".json"), registryBase)
+			if _, version := SplitPin(name); ok && version != "" {
+				out[name] = true
 			}
-			return true
-		})
+		}
 	}
 	return out
 }

@@ -30,7 +30,7 @@ func (r *Registry) Dependencies(d *Document) ([]Dependency, error) {
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
-		for _, ref := range r.outgoing(cur) {
+		for _, ref := range outgoing(cur) {
 			dep, ok := r.lookupTarget(ref.target)
 			if !ok || dep.ID == "" {
 				continue
@@ -76,7 +76,7 @@ type outRef struct {
 // key order: the target is the referenced document's URL, fragment
 // removed. References to d itself, to the resources it embeds and to the
 // drafts' meta-schemas are left out.
-func (r *Registry) outgoing(d *Document) []outRef {
+func outgoing(d *Document) []outRef {
 	if !hasExternalRef(d.Root) {
 		// Most documents refer to no other: one pass says so.
 		return nil

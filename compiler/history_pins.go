@@ -32,7 +32,7 @@ func (h *history) dependencies(d *Document) ([]Dependency, error) {
 // refTo returns the pointer of d's first reference that reaches id
 // directly, "" when d reaches it only through another schema.
 func (h *history) refTo(d *Document, id string) string {
-	for _, ref := range h.reg.outgoing(d) {
+	for _, ref := range outgoing(d) {
 		if t, ok := h.reg.lookupTarget(ref.target); ok && t.ID == id {
 			return ref.ptr
 		}
@@ -64,7 +64,7 @@ func (h *history) dependencyOrder(docs []*Document) []*Document {
 			return
 		}
 		state[d] = visiting
-		for _, ref := range h.reg.outgoing(d) {
+		for _, ref := range outgoing(d) {
 			if dep, ok := byID[h.pendingTarget(ref.target)]; ok && dep != d {
 				visit(dep)
 			}

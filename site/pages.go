@@ -36,7 +36,6 @@ func (g *generation) schema(ctx context.Context, i int) error {
 		v := vv.V
 		dv := g.docs.byID[id][j]
 		body, lines, paths, err := g.versionBody(dv, vv)
-		dv.release()
 		if err != nil {
 			return err
 		}
@@ -54,7 +53,9 @@ func (g *generation) schema(ctx context.Context, i int) error {
 		if err != nil {
 			return err
 		}
-		if err := g.rawFiles(vv, lines.data); err != nil {
+		err = g.rawFiles(dv, vv, lines.data)
+		dv.release()
+		if err != nil {
 			return err
 		}
 		if vv.Prev != nil {
@@ -161,7 +162,7 @@ func (g *generation) arrowSchema(dv *docVersion, doc *compiler.Document, sc *sco
 
 // rawFiles writes a version's canonical bytes as the download and the
 // mirror file, and its Arrow schema.
-func (g *generation) rawFiles(vv *versionView, data []byte) error {
+func (g *generation) rawFiles(dv *docVersion, vv *versionView, data []byte) error {
 	id, version := vv.Schema.ID, vv.V.Version
 	if err := g.out.write(vv.JSONPath, data); err != nil {
 		return err
@@ -170,7 +171,7 @@ func (g *generation) rawFiles(vv *versionView, data []byte) error {
 		return err
 	}
 	if len(vv.V.Deps) > 0 {
-		bundled, err := g.bundled(vv, data)
+		bundled, err := g.bundled(dv, vv)
 		if err != nil {
 			return err
 		}
@@ -186,18 +187,18 @@ func (g *generation) rawFiles(vv *versionView, data []byte) error {
 
 // bundled returns a version's bundled form, with every dependency it is
 // pinned to embedded, as the server's ?resolve=bundled serves it.
-func (g *generation) bundled(vv *versionView, data []byte) ([]byte, error) {
-	doc, err := compiler.ParseDocument(bundle.SchemaFile(vv.Schema.ID, vv.V.Version), data)
+func (g *generation) bundled(dv *docVersion, vv *versionView) ([]byte, error) {
+	doc, err := dv.document()
 	if err != nil {
 		return nil, err
 	}
 	deps := make([]*compiler.Document, 0, len(vv.V.Deps))
 	for id, version := range vv.V.Deps {
-		dv := g.docs.exact(id, version)
-		if dv == nil {
+		dep := g.docs.exact(id, version)
+		if dep == nil {
 			return nil, fmt.Errorf("%s %s is pinned to %s %s, which the bundle lacks", vv.Schema.ID, vv.V.Version, id, version)
 		}
-		d, err := dv.document()
+		d, err := dep.document()
 		if err != nil {
 			return nil, err
 		}

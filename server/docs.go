@@ -151,6 +151,20 @@ func (s *Server) pinnedDeps(ctx context.Context, g *generation, d *document, inf
 	return deps, strings.Join(sig, " "), nil
 }
 
+// withPins returns a published version's document, the documents it is
+// pinned to and their signature (pinnedDeps).
+func (s *Server) withPins(ctx context.Context, g *generation, id string, info *bundle.VersionInfo) (*document, []*document, string, error) {
+	d, err := s.document(ctx, id, info)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	deps, sig, err := s.pinnedDeps(ctx, g, d, info)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return d, deps, sig, nil
+}
+
 // versionDocument returns the parsed document of a version of g.
 func (s *Server) versionDocument(ctx context.Context, g *generation, id, version string) (*document, *bundle.VersionInfo, error) {
 	_, info, err := s.version(ctx, g, id, version)

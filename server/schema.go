@@ -132,11 +132,7 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 // bundledRep returns a version as one self-contained document with every
 // dependency it is pinned to embedded: as immutable as the version.
 func (s *Server) bundledRep(ctx context.Context, g *generation, id string, info *bundle.VersionInfo) (*rep, error) {
-	d, err := s.document(ctx, id, info)
-	if err != nil {
-		return nil, err
-	}
-	deps, sig, err := s.pinnedDeps(ctx, g, d, info)
+	d, deps, sig, err := s.withPins(ctx, g, id, info)
 	if err != nil {
 		return nil, err
 	}

@@ -32,11 +32,7 @@ type compiledValidator struct {
 // validator returns the compiled validator of a version, cached by its
 // digest and the digests of the schemas its $refs reach.
 func (s *Server) validator(ctx context.Context, g *generation, id string, info *bundle.VersionInfo) (*compiledValidator, error) {
-	d, err := s.document(ctx, id, info)
-	if err != nil {
-		return nil, err
-	}
-	deps, sig, err := s.pinnedDeps(ctx, g, d, info)
+	d, deps, sig, err := s.withPins(ctx, g, id, info)
 	if err != nil {
 		return nil, err
 	}

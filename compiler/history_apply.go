@@ -42,11 +42,7 @@ func (h *history) apply(st *step) error {
 
 	// Which file holds which id: the file that held it before keeps it,
 	// else the first new file, by path, that claims it.
-	type claim struct {
-		path string
-		doc  *Document
-	}
-	var claims []claim
+	var claims []*Document // their Path is the file's
 	claimed := map[string]string{}
 	for _, ch := range changes {
 		if ch.To.IsZero() {
@@ -72,20 +68,12 @@ func (h *history) apply(st *step) error {
 		}
 		claimed[d.ID] = ch.Path
 		h.pending[d.ID] = d
-		claims = append(claims, claim{ch.Path, d})
+		claims = append(claims, d)
 	}
 
 	// A document is judged after the documents of this commit it refers
 	// to, so that its references find what they will be pinned to.
-	order := make([]*Document, len(claims))
-	for i, cl := range claims {
-		order[i] = cl.doc
-	}
-	order = h.dependencyOrder(order)
-	pathOf := make(map[*Document]string, len(claims))
-	for _, cl := range claims {
-		pathOf[cl.doc] = cl.path
-	}
+	order := h.dependencyOrder(claims)
 
 	var created []string
 	for i, d := range order {
@@ -94,37 +82,36 @@ func (h *history) apply(st *step) error {
 		if i > 0 {
 			h.judged[order[i-1].ID] = true
 		}
-		cl := claim{pathOf[d], d}
 		st := h.schemas[d.ID]
 		oldPath := ""
 		if st != nil {
 			if err := h.load(st); err != nil {
 				return err
 			}
-			if st.entry.Path != cl.path {
+			if st.entry.Path != d.Path {
 				oldPath = st.entry.Path
 			}
-			st.entry.Path = cl.path
+			st.entry.Path = d.Path
 			st.entry.Deprecated = false
 			delete(gone, d.ID)
 		}
 		if err := h.check(d); err != nil {
-			h.violateProblem(ci, cl.path, err)
+			h.violateProblem(ci, d.Path, err)
 			continue
 		}
 		deps, err := h.dependencies(d)
 		if err != nil {
-			h.violateProblem(ci, cl.path, err)
+			h.violateProblem(ci, d.Path, err)
 			continue
 		}
 		if st == nil {
-			st = &schemaState{entry: bundle.Schema{ID: d.ID, Path: cl.path}}
+			st = &schemaState{entry: bundle.Schema{ID: d.ID, Path: d.Path}}
 			h.schemas[d.ID] = st
 			res := DiffResult{Compatible: true, Changes: []Change{}}
 			if err := h.publish(st, d, ci, BumpNone, res, deps); err != nil {
 				return err
 			}
-			h.events = append(h.events, event{kind: eventPublished, id: d.ID, path: cl.path, new: d.Version.String(), res: res, first: true})
+			h.events = append(h.events, event{kind: eventPublished, id: d.ID, path: d.Path, new: d.Version.String(), res: res, first: true})
 			created = append(created, d.ID)
 			continue
 		}

@@ -37,11 +37,12 @@ func runAction(ctx context.Context, args []string, e *env) error {
 	}
 	fs := newFlagSet("action", "action [flags]", e)
 	dir := fs.String("schemas-dir", input("schemas-dir", "schemas"), "the schemas folder in the repository")
-	mode := fs.String("mode", input("mode", ""), "compatibility mode for every schema (default: each schema's own)")
-	policy := fs.String("policy", input("policy", ""), "policy for open content models, LENIENT or STRICT (default: LENIENT)")
-	comment := fs.String("comment", input("comment", "true"), "write the sticky pull-request comment: true or false")
-	labels := fs.String("labels", input("labels", "true"), "set the schema:breaking or schema:compatible label: true or false")
-	failOn := fs.String("fail-on", input("fail-on", string(action.FailOnInvalidBump)), "what fails the run: invalid-bump, breaking or never")
+	mode := choiceFlag(fs, "mode", input("mode", ""), "compatibility mode for every schema (default: each schema's own)", modeNames()...)
+	policy := choiceFlag(fs, "policy", input("policy", ""), "policy for open content models, LENIENT or STRICT (default: LENIENT)", policyNames...)
+	comment := choiceFlag(fs, "comment", input("comment", "true"), "write the sticky pull-request comment: true or false", "true", "false")
+	labels := choiceFlag(fs, "labels", input("labels", "true"), "set the schema:breaking or schema:compatible label: true or false", "true", "false")
+	failOn := choiceFlag(fs, "fail-on", input("fail-on", string(action.FailOnInvalidBump)), "what fails the run: invalid-bump, breaking or never",
+		string(action.FailOnInvalidBump), string(action.FailOnBreaking), string(action.FailOnNever))
 	override := fs.String("override-label", input("override-label", action.DefaultOverrideLabel), "the label that accepts a breaking change with a major bump")
 	since := fs.String("since-bundle", input("since-bundle", ""), "a bundle of the base's history to walk it from (passed over when missing or unusable)")
 	report := fs.String("report", filepath.Join(reportDir, "schemareg-report.json"), "where to write the JSON report")

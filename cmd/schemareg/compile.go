@@ -24,8 +24,8 @@ func runCompile(ctx context.Context, args []string, e *env) error {
 	out := fs.String("out", "build/bundle", "where to write the bundle (replaced atomically)")
 	since := fs.String("since-bundle", "", "continue from this previous bundle (default: --out when it holds one)")
 	strict := fs.Bool("strict", false, "fail on any violation in the history, not only at the compiled commit")
-	policy := fs.String("policy", "LENIENT", "compatibility policy: LENIENT or STRICT")
-	format := fs.String("format", "text", "report format: text or json")
+	policy := choiceFlag(fs, "policy", "LENIENT", "compatibility policy: LENIENT or STRICT", policyNames...)
+	format := choiceFlag(fs, "format", "text", "report format: text or json", "text", "json")
 	maxBytes := fs.Int("max-bytes", compiler.DefaultMaxBytes, "reject schema files larger than this many bytes")
 	memLimit := fs.Int64("memory-limit", 448<<20, "soft limit of the heap in bytes: the garbage collector works harder near it (0: none; GOMEMLIMIT wins)")
 	if err := parseFlags(fs, args, e); err != nil {

@@ -19,7 +19,7 @@ func runDev(ctx context.Context, args []string, e *env) error {
 	snapshotTo := fs.String("snapshot-to", "", "take etcd snapshots to file:///dir or s3://bucket/prefix")
 	snapshotEvery := fs.Duration("snapshot-every", 0, "how often to take a snapshot (default 24h)")
 	poll := fs.Duration("poll", 0, "compile this often even when no change is noticed (default 10s)")
-	logFormat := fs.String("log-format", "text", "log format: text or json")
+	logFormat := choiceFlag(fs, "log-format", "text", "log format: text or json", "text", "json")
 	sync := fs.Bool("sync", true, "compile and sync the repository; -sync=false serves what etcd holds (a data dir restored from a snapshot)")
 	etcdClient := fs.String("etcd-client-url", "", "the embedded etcd's client URL (default: the last run's, or a free port on 127.0.0.1)")
 	etcdPeer := fs.String("etcd-peer-url", "", "the embedded etcd's peer URL; a restored data dir needs the one it was restored with")

@@ -14,7 +14,7 @@ const formatGreatExpectations = "great-expectations"
 // suite to stdout. Exit 2 on bad input.
 func runExport(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("export", "export [flags] SCHEMA\n\nSCHEMA is a schema file or REV:path in the Git repository (e.g. HEAD:schemas/ticks_v1.json).", e)
-	format := fs.String("format", formatGreatExpectations, "what to write: great-expectations (an ExpectationSuite, GX Core 1.x JSON)")
+	format := choiceFlag(fs, "format", formatGreatExpectations, "what to write: great-expectations (an ExpectationSuite, GX Core 1.x JSON)", formatGreatExpectations)
 	repo := fs.String("repo", ".", "Git repository that REV:path arguments read from")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err

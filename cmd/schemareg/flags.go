@@ -71,8 +71,13 @@ func newFlagSet(name, synopsis string, e *env) *flag.FlagSet {
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
 		out := fs.Output()
-		fmt.Fprintf(out, "Usage: schemareg %s\n\nFlags (each also read from its environment variable):\n", synopsis)
-		printDefaults(out, fs)
+		fmt.Fprintf(out, "Usage: schemareg %s\n", synopsis)
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintf(out, "\nFlags (each also read from its environment variable):\n")
+			printDefaults(out, fs)
+		}
 	}
 	return fs
 }
@@ -80,6 +85,9 @@ func newFlagSet(name, synopsis string, e *env) *flag.FlagSet {
 func printDefaults(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		name, usage := flag.UnquoteUsage(f)
+		if _, ok := f.Value.(*choice); ok && name == "value" {
+			name = "string"
+		}
 		fmt.Fprintf(w, "  -%s", f.Name)
 		if name != "" {
 			fmt.Fprintf(w, " %s", name)
@@ -103,6 +111,10 @@ func printDefaults(w io.Writer, fs *flag.FlagSet) {
 // arguments, even when it starts with "-". A usage error prints the error
 // and a one-line hint, not the whole usage.
 func parseFlags(fs *flag.FlagSet, args []string, e *env) error {
+	if e.describe != nil {
+		e.describe(fs)
+		return errHelp
+	}
 	usage, out := fs.Usage, fs.Output()
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
@@ -132,6 +144,31 @@ func parseFlags(fs *flag.FlagSet, args []string, e *env) error {
 	})
 	return err
 }
+
+// choice is a string flag that takes one of a fixed set of values, which
+// completion offers. The command still checks the value, with its own
+// message, as it does one from the environment.
+type choice struct {
+	p      *string
+	values []string
+}
+
+// choiceFlag defines a string flag whose values are one of values.
+func choiceFlag(fs *flag.FlagSet, name, value, usage string, values ...string) *string {
+	p := new(string)
+	*p = value
+	fs.Var(&choice{p, values}, name, usage)
+	return p
+}
+
+func (c *choice) String() string {
+	if c.p == nil {
+		return ""
+	}
+	return *c.p
+}
+
+func (c *choice) Set(s string) error { *c.p = s; return nil }
 
 // errHelp ends a command after -h printed its usage: exit 0.
 var errHelp = &exitError{code: exitOK}

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +34,10 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// describe, when set, receives the command's flag set in place of
+	// parsing it, and the command ends there: completion reads every
+	// command's flags this way.
+	describe func(*flag.FlagSet)
 }
 
 // command is one subcommand.
@@ -58,6 +63,7 @@ func commands() []command {
 		{"action", "run as the GitHub Action on a pull request", runAction},
 		{"dev", "run the whole registry locally: etcd, compile, sync, serve, watch", runDev},
 		{"version", "print the version, commit and Go version", runVersion},
+		{"completion", "print the shell completion script for bash, zsh or fish", runCompletion},
 	}
 }
 
@@ -94,7 +100,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run \"schemareg help <command>\" for a command's flags; flags may come before or after")

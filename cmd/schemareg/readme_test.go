@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's configuration tables")
+var update = flag.Bool("update", false, "rewrite the README's configuration tables and the completion scripts in testdata")
 
 // flagLine matches a flag's line in a command's -h output.
 var flagLine = regexp.MustCompile(`^  -(\S+)(?: (\S+))?  \((SCHEMAREG_\S+)\)$`)

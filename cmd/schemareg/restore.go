@@ -23,7 +23,7 @@ func runRestore(ctx context.Context, args []string, e *env) error {
 	token := fs.String("initial-cluster-token", "etcd-cluster", "the initial cluster token")
 	bump := fs.Uint64("bump-revision", 0, "raise the restored revision by this much and mark older ones compacted, so old watchers resync")
 	tempDir := fs.String("temp-dir", "", "where the downloaded snapshot waits (default: the system's)")
-	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	logFormat := choiceFlag(fs, "log-format", "text", "log format on stderr: text or json", "text", "json")
 	s3f := registerS3Flags(fs)
 	if err := parseFlags(fs, args, e); err != nil {
 		return err

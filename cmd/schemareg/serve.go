@@ -36,7 +36,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.IntVar(&o.RateBurst, "rate-burst", 0, "the rate limit's burst (default: the rate)")
 	fs.IntVar(&o.EventStreams, "max-event-streams", server.DefaultEventStreams, "the most GET /events streams open at once; one more is answered 503")
 	fs.DurationVar(&o.Heartbeat, "event-heartbeat", server.DefaultHeartbeat, "how often an idle GET /events stream sends a heartbeat")
-	policy := fs.String("policy", "", "compatibility policy of verdicts: LENIENT (default) or STRICT")
+	policy := choiceFlag(fs, "policy", "", "compatibility policy of verdicts: LENIENT (default) or STRICT", policyNames...)
 	tlsCert := fs.String("tls-cert", "", "PEM `file` of the server certificate: serve HTTPS")
 	tlsKey := fs.String("tls-key", "", "PEM `file` of the server certificate's key")
 	tlsClientCA := fs.String("tls-client-ca", "", "PEM `file` of the CA whose client certificates are required (mutual TLS)")
@@ -52,9 +52,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.DurationVar(&hs.WriteTimeout, "write-timeout", 60e9, "the deadline to write a response (NDJSON batches extend it while they move)")
 	fs.DurationVar(&hs.IdleTimeout, "idle-timeout", 120e9, "how long an idle keep-alive connection stays open")
 	grace := fs.Duration("shutdown-grace", server.DefaultShutdownGrace, "how long a shutdown waits for requests in flight")
-	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	logFormat := choiceFlag(fs, "log-format", "text", "log format on stderr: text or json", "text", "json")
 	confluentPrefix := fs.String("confluent-prefix", confluent.DefaultPrefix, "the `path` the Confluent-compatible API is served under; \"\" turns it off")
-	confluentNaming := fs.String("confluent-subjects", string(confluent.NamingID), "how the Confluent-compatible API names subjects: id (ticks_v1) or id-value (ticks_v1-value)")
+	confluentNaming := choiceFlag(fs, "confluent-subjects", string(confluent.NamingID), "how the Confluent-compatible API names subjects: id (ticks_v1) or id-value (ticks_v1-value)",
+		string(confluent.NamingID), string(confluent.NamingValue))
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}

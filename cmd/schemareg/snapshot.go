@@ -21,7 +21,7 @@ func runSnapshot(ctx context.Context, args []string, e *env) error {
 	every := fs.Duration("every", 0, "keep running and take a snapshot this often, e.g. 24h (0: once)")
 	keep := fs.Int("keep", 0, "after each snapshot, delete all but the newest N (0: keep all)")
 	tempDir := fs.String("temp-dir", "", "where a snapshot waits, checked, before its upload (default: the system's)")
-	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	logFormat := choiceFlag(fs, "log-format", "text", "log format on stderr: text or json", "text", "json")
 	pushgateway := fs.String("pushgateway", "", "after each snapshot, push its size, duration and time to this Prometheus Pushgateway `URL` (job "+snapshotJob+")")
 	s3f := registerS3Flags(fs)
 	if err := parseFlags(fs, args, e); err != nil {

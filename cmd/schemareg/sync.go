@@ -36,7 +36,7 @@ func runSync(ctx context.Context, args []string, e *env) error {
 	callTimeout := fs.Duration("call-timeout", syncer.DefaultCallTimeout, "the deadline of each etcd call")
 	debounce := fs.Duration("debounce", syncer.DefaultDebounce, "with --watch: the quiet time after a change before reading")
 	poll := fs.Duration("poll", syncer.DefaultPoll, "with --watch: look this often even without a change event (0: never)")
-	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	logFormat := choiceFlag(fs, "log-format", "text", "log format on stderr: text or json", "text", "json")
 	metricsAddr := fs.String("metrics-addr", "", "with --watch: serve Prometheus /metrics and /health on this address, e.g. :9090 (empty: none)")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err

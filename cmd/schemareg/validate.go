@@ -10,7 +10,7 @@ import (
 
 func runValidate(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("validate", "validate [flags] [PATH...]", e)
-	format := fs.String("format", "text", "output format: text or json")
+	format := choiceFlag(fs, "format", "text", "output format: text or json", "text", "json")
 	maxBytes := fs.Int("max-bytes", compiler.DefaultMaxBytes, "reject schema files larger than this many bytes")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err

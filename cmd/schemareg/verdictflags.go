@@ -16,10 +16,10 @@ type verdictFlags struct {
 
 func addVerdictFlags(fs *flag.FlagSet, modeDefault string) *verdictFlags {
 	return &verdictFlags{
-		mode:   fs.String("mode", "", "compatibility mode: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE\n(default: "+modeDefault+")"),
-		policy: fs.String("policy", "LENIENT", "policy for open content models: LENIENT or STRICT"),
-		format: fs.String("format", "text", "output format: "+strings.Join(compiler.Formats(), ", ")),
-		color:  fs.String("color", "auto", "colour in the text format: auto (when writing to a terminal), always or never"),
+		mode:   choiceFlag(fs, "mode", "", "compatibility mode: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE\n(default: "+modeDefault+")", modeNames()...),
+		policy: choiceFlag(fs, "policy", "LENIENT", "policy for open content models: LENIENT or STRICT", policyNames...),
+		format: choiceFlag(fs, "format", "text", "output format: "+strings.Join(compiler.Formats(), ", "), compiler.Formats()...),
+		color:  choiceFlag(fs, "color", "auto", "colour in the text format: auto (when writing to a terminal), always or never", "auto", "always", "never"),
 	}
 }
 
@@ -50,3 +50,15 @@ func (v *verdictFlags) parse() (compiler.Mode, compiler.Policy, error) {
 func (v *verdictFlags) useColor(w io.Writer) bool {
 	return *v.color == "always" || *v.color == "auto" && isTerminal(w)
 }
+
+// modeNames are the values of -mode.
+func modeNames() []string {
+	var names []string
+	for _, m := range compiler.Modes() {
+		names = append(names, string(m))
+	}
+	return names
+}
+
+// policyNames are the values of -policy.
+var policyNames = []string{string(compiler.PolicyLenient), string(compiler.PolicyStrict)}

@@ -155,10 +155,6 @@ func TestREADMECommands(t *testing.T) {
 		"/var/lib/etcd-restored", restored,
 	)
 
-	writeFile(t, filepath.Join(clone, "rows.ndjson"),
-		`{"ts":"2026-01-02T09:30:00.000001Z","symbol":"ACME","price":10.5,"size":100,"side":"B"}`+"\n"+
-			`{"ts":"2026-01-02T09:30:00.000002Z","symbol":"ACME","price":10.5,"size":100,"side":"X"}`+"\n")
-
 	ran := 0
 	for _, c := range readmeCommands(t) {
 		line, want := replace.Replace(c[0]), c[1:]

@@ -35,7 +35,7 @@ const (
 )
 
 // exception is a case where schemareg deliberately gives another answer
-// than the peer. COMPATIBILITY.md explains each decision.
+// than the peer. docs/compatibility.md explains each decision.
 type exception struct {
 	file, id string // file base name and case description (Confluent) or id (Apicurio)
 	index    int    // the case's position in its file, for descriptions used twice
@@ -286,7 +286,7 @@ func reportScores(t *testing.T, scores []fileScore) {
 }
 
 // kindDeviations lists the kinds whose verdict schemareg sets apart from
-// Confluent's table, by policy. COMPATIBILITY.md explains why.
+// Confluent's table, by policy. docs/compatibility.md explains why.
 func kindDeviations() map[string]string {
 	return map[string]string{
 		"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL/LENIENT":                   "removing a declared property from a closed object rejects data that holds it",

@@ -9,7 +9,7 @@ import (
 
 // TestPythonClient runs the Python client's unittest suite: it starts
 // "schemareg dev" from the binary TestMain built and drives it over HTTP,
-// and runs the README's python block. Without python3 it fails: the
+// and runs the python block of docs/api.md. Without python3 it fails: the
 // client is part of what make test proves.
 func TestPythonClient(t *testing.T) {
 	if testing.Short() {

@@ -5,7 +5,7 @@
 //
 // Each test tries hard to break one promise of README's "Guarantees" and
 // checks the state that is left with checkers that read etcd, the bundle
-// on disk and the REST API. The README's Guarantees section maps each promise to its tests.
+// on disk and the REST API. docs/guarantees.md maps each promise to its tests.
 //
 //	go test -race ./e2e/faults/                      # the default run, a few minutes at most
 //	go test -race -count=10 ./e2e/faults/            # ten runs in a row

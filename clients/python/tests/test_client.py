@@ -245,10 +245,15 @@ class WatchTest(unittest.TestCase):
 
 class ReadmeTest(unittest.TestCase):
     def test_readme_python_section_runs(self) -> None:
-        """The README's python block, run as it is against the registry."""
-        with open(os.path.join(ROOT, "README.md")) as f:
-            blocks = re.findall(r"^```python\n(.*?)^```$", f.read(), re.S | re.M)
-        self.assertEqual(len(blocks), 1, "the README shows one python block")
+        """The python block of the README and docs/, run as it is against the registry."""
+        pages = [os.path.join(ROOT, "README.md")]
+        docs = os.path.join(ROOT, "docs")
+        pages += [os.path.join(docs, n) for n in sorted(os.listdir(docs)) if n.endswith(".md")]
+        blocks = []
+        for page in pages:
+            with open(page) as f:
+                blocks += re.findall(r"^```python\n(.*?)^```$", f.read(), re.S | re.M)
+        self.assertEqual(len(blocks), 1, "the README and docs/ show one python block")
         code = blocks[0].replace("http://localhost:8000", reg().url)
         env = dict(os.environ, PYTHONPATH=os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)

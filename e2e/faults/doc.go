@@ -3,7 +3,7 @@
 // while the tests kill it, race it, take etcd members away, compact etcd
 // under a watching server and break the S3 endpoint a snapshot goes to.
 //
-// Each test tries hard to break one promise of README's "Guarantees" and
+// Each test tries hard to break one promise of docs/guarantees.md and
 // checks the state that is left with checkers that read etcd, the bundle
 // on disk and the REST API. docs/guarantees.md maps each promise to its tests.
 //

@@ -194,6 +194,56 @@ func TestCompletionShells(t *testing.T) {
 	}
 }
 
+// TestCompletionFish loads the script in fish and completes command lines
+// with fish's own "complete -C", through a schemareg function that runs the
+// test binary's command.
+func TestCompletionFish(t *testing.T) {
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("no fish installed (make deps installs it): the golden file alone checks its script")
+	}
+	script, _, _ := runCmd(t, nil, "completion", "fish")
+	path := filepath.Join(t.TempDir(), "schemareg.fish")
+	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.json": "{}", "b.json": "{}"})
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"schemareg di", []string{"diff"}},
+		{"schemareg co", []string{"compile", "completion"}},
+		{"schemareg diff --for", []string{"--format"}},
+		{"schemareg diff --format ", []string{"github", "json", "markdown", "text"}},
+		{"schemareg diff a.json --format j", []string{"json"}},
+		{"schemareg validate --format ", []string{"json", "text"}},
+		{"schemareg diff a", []string{"a.json"}},
+		{"schemareg completion z", []string{"zsh"}},
+	}
+	for _, tc := range tests {
+		t.Run(strings.ReplaceAll(tc.line, " ", "_"), func(t *testing.T) {
+			cmd := exec.Command(fish, "--no-config", "-c", `source $argv[1]; or exit 3; complete -C $argv[2]`, path, tc.line)
+			cmd.Dir = dir
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("fish: %v\n%s", err, out)
+			}
+			var got []string
+			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				if l != "" {
+					got = append(got, strings.SplitN(l, "\t", 2)[0])
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("complete -C %q = %q, want %q", tc.line, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestCompletionUsage(t *testing.T) {
 	for _, args := range [][]string{{"completion", "tcsh"}, {"completion"}, {"completion", "bash", "zsh"}} {
 		stdout, stderr, code := runCmd(t, nil, args...)

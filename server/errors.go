@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/schemareg/schemareg/internal/api"
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/schemareg/schemareg/internal/api"
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 

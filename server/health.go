@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/schemareg/schemareg/internal/api"
+	"github.com/schemareg/schemareg/api"
 )
 
 // Status is the body of GET /health and GET /ready.

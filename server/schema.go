@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
@@ -89,8 +90,8 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 	limit := 0
 	if limitText != "" {
 		n, err := strconv.Atoi(limitText)
-		if err != nil || n < 1 || n > MaxPage {
-			s.writeError(w, r, errorf(ErrBadRequest, "invalid limit %q: a number from 1 to %d", limitText, MaxPage))
+		if err != nil || n < 1 || n > api.MaxPage {
+			s.writeError(w, r, errorf(ErrBadRequest, "invalid limit %q: a number from 1 to %d", limitText, api.MaxPage))
 			return
 		}
 		limit = n
@@ -101,7 +102,7 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if limit == 0 {
-			limit = MaxPage
+			limit = api.MaxPage
 		}
 	}
 	ctx := r.Context()

@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/internal/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 

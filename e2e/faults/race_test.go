@@ -14,6 +14,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server"
@@ -238,7 +239,7 @@ func checkResponse(path string, r response, b *bundle.Bundle) error {
 	etag := strings.Trim(r.Header.Get("ETag"), `"`)
 	switch {
 	case path == "/schemas":
-		var l server.SchemaList
+		var l api.SchemaList
 		if err := json.Unmarshal(r.Body, &l); err != nil {
 			return err
 		}
@@ -247,7 +248,7 @@ func checkResponse(path string, r response, b *bundle.Bundle) error {
 		}
 		for i, e := range l.Schemas {
 			s := &b.Manifest.Schemas[i]
-			want := server.SchemaEntry{ID: s.ID, Latest: s.Latest, Digest: latestOf(s).Digest, Title: s.Title,
+			want := api.SchemaEntry{ID: s.ID, Latest: s.Latest, Digest: latestOf(s).Digest, Title: s.Title,
 				Description: s.Description, Deprecated: s.Deprecated, Compatibility: s.Compatibility}
 			if e != want {
 				return fmt.Errorf("entry %+v, the bundle says %+v", e, want)
@@ -258,7 +259,7 @@ func checkResponse(path string, r response, b *bundle.Bundle) error {
 		if !ok {
 			return fmt.Errorf("the bundle has no schema %s", parts[1])
 		}
-		var l server.VersionList
+		var l api.VersionList
 		if err := json.Unmarshal(r.Body, &l); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // The kinds of error a request can end with; handlers wrap them in an
@@ -107,7 +108,7 @@ func statusOf(err error) (int, string) {
 		return http.StatusTooManyRequests, "rate_limited"
 	case errors.Is(err, bundle.ErrCorrupt):
 		return http.StatusInternalServerError, "corrupt"
-	case errors.Is(err, ErrUnavailable), errors.Is(err, bundle.ErrNotPublished),
+	case errors.Is(err, ErrUnavailable), errors.Is(err, etcdstore.ErrNotPublished),
 		errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "unavailable"
 	}
@@ -124,7 +125,7 @@ func clientMessage(err error, status int) string {
 		return e.Message
 	case errors.As(err, &mbe):
 		return "request body over " + strconv.FormatInt(mbe.Limit, 10) + " bytes"
-	case errors.Is(err, bundle.ErrNotPublished):
+	case errors.Is(err, etcdstore.ErrNotPublished):
 		return "no bundle is published in etcd yet"
 	case status == http.StatusServiceUnavailable:
 		return "etcd is unreachable and the answer is not cached; retry later"
@@ -178,5 +179,5 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // isDataError reports whether err is about what etcd holds rather than
 // about reaching it.
 func isDataError(err error) bool {
-	return errors.Is(err, bundle.ErrCorrupt) || errors.Is(err, bundle.ErrNotPublished)
+	return errors.Is(err, bundle.ErrCorrupt) || errors.Is(err, etcdstore.ErrNotPublished)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // The JSON shapes of the lists, api.SchemaList and api.VersionList, are
@@ -16,16 +17,16 @@ import (
 // versions is a schema's api.VersionList as the server keeps it, with the
 // body of GET /schema/{id}/versions encoded.
 type versions struct {
-	list      *bundle.VersionList
-	byVersion map[string]*bundle.VersionInfo
+	list      *etcdstore.VersionList
+	byVersion map[string]*etcdstore.VersionInfo
 	rep       *rep
 }
 
-func newVersions(e *bundle.Entry, vl *bundle.VersionList) (*versions, error) {
+func newVersions(e *etcdstore.Entry, vl *etcdstore.VersionList) (*versions, error) {
 	if vl.ID != e.ID {
 		return nil, fmt.Errorf("version list of %q: %w: it names %q", e.ID, bundle.ErrCorrupt, vl.ID)
 	}
-	vs := &versions{list: vl, byVersion: make(map[string]*bundle.VersionInfo, len(vl.Versions))}
+	vs := &versions{list: vl, byVersion: make(map[string]*etcdstore.VersionInfo, len(vl.Versions))}
 	body := api.VersionList{ID: vl.ID, Versions: make([]api.VersionEntry, 0, len(vl.Versions))}
 	for i := range vl.Versions {
 		v := &vl.Versions[i]
@@ -56,7 +57,7 @@ type schemaList struct {
 // lists the cache lacks in batches.
 func (s *Server) schemaList(ctx context.Context, g *generation) (*schemaList, error) {
 	v, err := s.cache.load(ctx, ckey{kind: kindPage, a: g.cur.Generation}, func(ctx context.Context) (any, int64, error) {
-		var missing []*bundle.Entry
+		var missing []*etcdstore.Entry
 		for i := range g.schemas {
 			e := &g.schemas[i]
 			if _, fresh, _ := s.cache.get(ckey{kind: kindVersions, a: e.ID, b: e.Versions}); !fresh {

@@ -9,7 +9,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // TestReadyNoticesWipedEtcd: once etcd loses the registry, /ready stops
@@ -27,7 +27,7 @@ func TestReadyNoticesWipedEtcd(t *testing.T) {
 	}
 	eventually(t, 10*time.Second, "/ready says ready", func() bool { c, _ := status(); return c == http.StatusOK })
 
-	if _, err := h.cli.Delete(t.Context(), bundle.DefaultPrefix, clientv3.WithPrefix()); err != nil {
+	if _, err := h.cli.Delete(t.Context(), etcdstore.DefaultPrefix, clientv3.WithPrefix()); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, 10*time.Second, "/ready notices the wipe", func() bool { c, _ := status(); return c == http.StatusServiceUnavailable })

@@ -7,7 +7,7 @@ import (
 
 	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // handleGetLatest answers GET /schema/{id}: the latest version's bytes,
@@ -132,7 +132,7 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 
 // bundledRep returns a version as one self-contained document with every
 // dependency it is pinned to embedded: as immutable as the version.
-func (s *Server) bundledRep(ctx context.Context, g *generation, id string, info *bundle.VersionInfo) (*rep, error) {
+func (s *Server) bundledRep(ctx context.Context, g *generation, id string, info *etcdstore.VersionInfo) (*rep, error) {
 	d, deps, sig, err := s.withPins(ctx, g, id, info)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // group is a run of synthetic schemas of a bundle: ids "<prefix>0000", ...
@@ -197,7 +198,7 @@ func latestOf(s *bundle.Schema) *bundle.Version {
 
 // short shortens a generation for messages.
 func short(gen string) string {
-	if r := bundle.Ref(gen); len(r) > 12 {
+	if r := etcdstore.Ref(gen); len(r) > 12 {
 		return r[:12]
 	}
 	return gen

@@ -15,6 +15,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server"
 )
@@ -37,7 +38,7 @@ func TestEtcdMemberLoss(t *testing.T) {
 	cluster := etcdtest.StartCluster(t, 3)
 	cli := cluster.Client(t)
 	etcdtest.WaitReady(t, cli)
-	keys := bundle.Keys{Prefix: bundle.DefaultPrefix}
+	keys := etcdstore.Keys{Prefix: etcdstore.DefaultPrefix}
 	endpoints := strings.Join(cluster.Endpoints(), ",")
 	a, b := racingBundles(t)
 	byGen := map[string]*bundle.Bundle{a.Manifest.Generation: a, b.Manifest.Generation: b}

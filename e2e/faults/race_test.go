@@ -16,6 +16,7 @@ import (
 
 	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server"
 )
@@ -52,7 +53,7 @@ func TestRacingSyncers(t *testing.T) {
 	rnd := newRand(t)
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
-	keys := bundle.Keys{Prefix: bundle.DefaultPrefix}
+	keys := etcdstore.Keys{Prefix: etcdstore.DefaultPrefix}
 	endpoints := strings.Join(srv.Endpoints(), ",")
 	a, b := racingBundles(t)
 	byGen := map[string]*bundle.Bundle{a.Manifest.Generation: a, b.Manifest.Generation: b}
@@ -161,7 +162,7 @@ func TestRacingSyncers(t *testing.T) {
 }
 
 // generationVersion returns how many times the generation key was written.
-func generationVersion(t *testing.T, kv clientv3.KV, keys bundle.Keys) int64 {
+func generationVersion(t *testing.T, kv clientv3.KV, keys etcdstore.Keys) int64 {
 	t.Helper()
 	resp, err := kv.Get(t.Context(), keys.Generation())
 	if err != nil || len(resp.Kvs) == 0 {

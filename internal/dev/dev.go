@@ -30,6 +30,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/server"
 	"github.com/schemareg/schemareg/server/confluent"
 	"github.com/schemareg/schemareg/site"
@@ -88,7 +89,7 @@ func (c *Config) defaults() {
 		c.Addr = ":8000"
 	}
 	if c.Prefix == "" {
-		c.Prefix = bundle.DefaultPrefix
+		c.Prefix = etcdstore.DefaultPrefix
 	}
 	if c.SnapshotEvery <= 0 {
 		c.SnapshotEvery = 24 * time.Hour
@@ -134,7 +135,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	defer cli.Close()
 
-	keys := bundle.Keys{Prefix: cfg.Prefix}
+	keys := etcdstore.Keys{Prefix: cfg.Prefix}
 	bundleDir, siteDir := filepath.Join(cfg.DataDir, "bundle"), filepath.Join(cfg.DataDir, "site")
 	srv := server.New(cli, log, server.Options{Keys: keys})
 	pub := &publisher{log: log, bundleDir: bundleDir, siteDir: siteDir, srv: srv, force: cfg.Force}

@@ -100,9 +100,11 @@ func (s *Server) current(ctx context.Context) (*generation, error) {
 		return g, nil
 	}
 	if !s.genMu.TryLock() {
+		// A load is in flight: wait for it to end, then take what it loaded.
 		s.genMu.Lock()
+		g := s.gen.Load()
 		s.genMu.Unlock()
-		if g := s.gen.Load(); g != nil {
+		if g != nil {
 			return g, nil
 		}
 		return nil, errorf(ErrUnavailable, "no generation loaded yet; retry later")

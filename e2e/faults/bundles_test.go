@@ -112,14 +112,6 @@ func arrowOf(data []byte) ([]byte, error) {
 	return d.ArrowIPC(nil)
 }
 
-// writeBundle writes b to dir, replacing the bundle there.
-func writeBundle(t testing.TB, dir string, b *bundle.Bundle) {
-	t.Helper()
-	if err := bundle.Write(dir, b); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // writePlain writes b to a new plain folder, with no store of schema files
 // beside it and no sync of the file system: the quick way for a test that
 // writes many bundles, each read by a process started after.
@@ -171,14 +163,6 @@ func layoutPlain(dir string, b *bundle.Bundle) error {
 		}
 	}
 	return nil
-}
-
-// newBundleDir returns a bundle folder holding b.
-func newBundleDir(t testing.TB, b *bundle.Bundle) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "bundle")
-	writeBundle(t, dir, b)
-	return dir
 }
 
 // versionOf returns a version of a schema of b.

@@ -77,3 +77,13 @@ func Encode(v any) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// Error is the one shape of an error answer's "error" member:
+// {"error": {"code": "not_found", "message": "..."}}. An NDJSON validation
+// batch ends with such a line when it stops early.
+type Error struct {
+	// Code is a stable snake_case name, e.g. "not_found", "bad_request",
+	// "rate_limited", "unavailable".
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}

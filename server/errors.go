@@ -73,12 +73,6 @@ func (e *unavailable) Error() string { return "etcd: " + e.err.Error() }
 
 func (e *unavailable) Unwrap() []error { return []error{ErrUnavailable, e.err} }
 
-// errorBody is the one error shape: {"error": {"code", "message"}}.
-type errorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
 // statusOf maps an error to its HTTP status and code; it is the only place
 // that does.
 func statusOf(err error) (int, string) {
@@ -163,7 +157,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			h.Set("Retry-After", "1")
 		}
 	}
-	body := map[string]any{"error": errorBody{Code: code, Message: clientMessage(err, status)}}
+	body := map[string]any{"error": api.Error{Code: code, Message: clientMessage(err, status)}}
 	var e *Error
 	if errors.As(err, &e) && e.Field != "" {
 		body[e.Field] = e.Detail

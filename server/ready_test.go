@@ -9,6 +9,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
@@ -17,9 +18,9 @@ import (
 func TestReadyNoticesWipedEtcd(t *testing.T) {
 	h := newHarness(t)
 	ts := h.server(Options{})
-	status := func() (int, Status) {
+	status := func() (int, api.Status) {
 		r := ts.get(t, "/ready")
-		var st Status
+		var st api.Status
 		if err := json.Unmarshal(r.body, &st); err != nil {
 			t.Fatalf("/ready body %s: %v", r.body, err)
 		}

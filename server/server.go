@@ -13,6 +13,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
@@ -110,7 +111,7 @@ type Server struct {
 	gen    atomic.Pointer[generation]
 	health health
 	// compiled is the last compile attempt, when one is reported.
-	compiled atomic.Pointer[CompileAttempt]
+	compiled atomic.Pointer[api.CompileAttempt]
 	events   eventHub
 
 	mux     *http.ServeMux

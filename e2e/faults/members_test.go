@@ -14,6 +14,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
@@ -121,7 +122,7 @@ func TestEtcdMemberLoss(t *testing.T) {
 	cluster.Members[second].Stop()
 	waitFor(t, 30*time.Second, "/ready 503 degraded", func() bool {
 		r := get(t.Context(), base+"/ready")
-		var st server.Status
+		var st api.Status
 		return r.Status == http.StatusServiceUnavailable && json.Unmarshal(r.Body, &st) == nil && st.Status == "degraded"
 	})
 	for _, path := range cached {

@@ -28,6 +28,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
@@ -227,7 +228,7 @@ func (p *publisher) docs(srv *server.Server, h http.Handler) http.Handler {
 // attempted records a compile attempt. The watcher has logged a failure
 // already; it is not logged again.
 func (p *publisher) attempted(a syncer.Attempt) {
-	rec := server.CompileAttempt{Commit: a.Commit, Time: time.Now().UTC().Format(time.RFC3339)}
+	rec := api.CompileAttempt{Commit: a.Commit, Time: time.Now().UTC().Format(time.RFC3339)}
 	var refusal *site.Refusal
 	switch {
 	case a.Err != nil:

@@ -5,6 +5,9 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse HEAD 2>/dev/null)
 FUZZTIME  ?= 60s
 PKGS      := ./...
+# staticcheck runs at this version through `go run pkg@version`: a fresh
+# machine fetches it, and it stays out of the binary's module graph.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: help build run test test-short bench fuzz fuzz-short lint clean deps soak
 .PHONY: release image
@@ -49,9 +52,11 @@ fuzz: ## run every fuzz target for FUZZTIME (default 60s)
 fuzz-short: ## run every fuzz target briefly, as CI does
 	./.ci/fuzz 20s
 
-lint: ## gofmt check and go vet
+lint: ## gofmt check, go vet, staticcheck and the import rules
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) run $(STATICCHECK) $(PKGS)
+	$(GO) test -count=1 ./internal/importrules
 
 soak: build ## five minutes of load with a new generation every 10s
 	./.ci/soak

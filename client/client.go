@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/schemareg/schemareg/api"
 )
 
 // Defaults of the options.
@@ -206,38 +208,9 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Status is the body of GET /health: the state of the server.
-type Status struct {
-	// Status is "ok" for /health.
-	Status string `json:"status"`
-	// Generation is the digest of the bundle served, Commit its Git commit
-	// and Published when it was published.
-	Generation string `json:"generation,omitempty"`
-	Commit     string `json:"commit,omitempty"`
-	Published  string `json:"published,omitempty"`
-	Schemas    int    `json:"schemas"`
-	LoadedAt   string `json:"loaded_at,omitempty"`
-	// Watching reports whether the server follows new generations.
-	Watching bool `json:"watching"`
-	Etcd     struct {
-		// Status is "ok", "unreachable" or "unknown".
-		Status string `json:"status"`
-		LastOK string `json:"last_ok,omitempty"`
-		Error  string `json:"error,omitempty"`
-	} `json:"etcd"`
-	// LastCompile is the last attempt to compile the repository and
-	// publish it, when the server compiles it (schemareg dev): the commit,
-	// why it was refused ("" when it published) and when, RFC 3339.
-	LastCompile *struct {
-		Commit string `json:"commit,omitempty"`
-		Error  string `json:"error,omitempty"`
-		Time   string `json:"time"`
-	} `json:"last_compile,omitempty"`
-}
-
 // Health asks the server whether it answers: GET /health, once, with no
 // retry, cache or mirror.
-func (c *Client) Health(ctx context.Context) (*Status, error) {
+func (c *Client) Health(ctx context.Context) (*api.Status, error) {
 	u, err := endpoint(c.base, "health")
 	if err != nil {
 		return nil, fmt.Errorf("health: %w", err)
@@ -246,7 +219,7 @@ func (c *Client) Health(ctx context.Context) (*Status, error) {
 	if err != nil {
 		return nil, fmt.Errorf("health: %w", err)
 	}
-	var st Status
+	var st api.Status
 	if err := decodeJSON(rep.body, &st); err != nil {
 		return nil, fmt.Errorf("health: %w", err)
 	}

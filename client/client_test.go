@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/schemareg/schemareg/api"
 )
 
 // Documents the fake registry serves.
@@ -125,7 +127,7 @@ func serveBody(w http.ResponseWriter, r *http.Request, body, ctype, cacheControl
 func writeError(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", typeJSON)
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"error": errorBody{Code: code, Message: msg}})
+	json.NewEncoder(w).Encode(map[string]any{"error": api.Error{Code: code, Message: msg}})
 }
 
 func TestNew(t *testing.T) {

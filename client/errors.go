@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/schemareg/schemareg/api"
 )
 
 // ErrNotFound is what errors.Is matches for a 404: no such schema, version
@@ -52,18 +54,12 @@ func (e *APIError) Is(target error) bool {
 	return target == ErrNotFound && e.Status == http.StatusNotFound
 }
 
-// errorBody is the server's error shape.
-type errorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
 // newAPIError decodes a response that is not a success. now is the clock
 // a Retry-After date is measured against.
 func newAPIError(resp *http.Response, body []byte, now time.Time) *APIError {
 	e := &APIError{Status: resp.StatusCode}
 	var b struct {
-		Error *errorBody `json:"error"`
+		Error *api.Error `json:"error"`
 	}
 	if json.Unmarshal(body, &b) == nil && b.Error != nil {
 		e.Code, e.Message = b.Error.Code, b.Error.Message
@@ -80,7 +76,7 @@ func newAPIError(resp *http.Response, body []byte, now time.Time) *APIError {
 }
 
 // streamError is the error line that ends an NDJSON batch early.
-func streamError(b *errorBody) *APIError {
+func streamError(b *api.Error) *APIError {
 	status := http.StatusInternalServerError
 	switch b.Code {
 	case "bad_request":

@@ -152,7 +152,11 @@ func ExampleClient_Versions() {
 		log.Fatal(err)
 	}
 	for _, v := range versions {
-		fmt.Println(v.Version, v.Bump, v.Commit, v.Time.Format(time.DateOnly))
+		published, err := time.Parse(time.RFC3339, v.Time)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(v.Version, v.Bump, v.Commit, published.Format(time.DateOnly))
 	}
 	// Output:
 	// 1.0.0 none 4f2a9c1 2026-01-02

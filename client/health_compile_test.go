@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server"
 )
@@ -27,7 +28,7 @@ func TestHealthLastCompile(t *testing.T) {
 	if st.LastCompile != nil {
 		t.Errorf("no compile yet, last compile %+v", st.LastCompile)
 	}
-	srv.RecordCompile(server.CompileAttempt{Commit: "abc", Error: "INVALID_BUMP", Time: "2026-01-02T10:00:00Z"})
+	srv.RecordCompile(api.CompileAttempt{Commit: "abc", Error: "INVALID_BUMP", Time: "2026-01-02T10:00:00Z"})
 	if st, err = c.Health(t.Context()); err != nil {
 		t.Fatal(err)
 	}

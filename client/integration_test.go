@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/client"
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
@@ -217,7 +218,7 @@ func TestAgainstServer(t *testing.T) {
 		}
 		m, _ := reg.bundle.Manifest.Schema("ticks_v1")
 		for i, v := range vs {
-			if v.Version != m.Versions[i].Version || v.Digest != m.Versions[i].Digest || v.Commit != m.Versions[i].Commit || v.Time.IsZero() {
+			if v.Version != m.Versions[i].Version || v.Digest != m.Versions[i].Digest || v.Commit != m.Versions[i].Commit || v.Time != m.Versions[i].Time {
 				t.Errorf("version %d: %+v", i, v)
 			}
 		}
@@ -231,7 +232,7 @@ func TestAgainstServer(t *testing.T) {
 		if paged := listPages(t, c, 1); !slices.Equal(paged, l) {
 			t.Errorf("List a page of one at a time: %+v, want %+v", paged, l)
 		}
-		if _, _, err := c.ListPage(ctx, "", client.MaxPage+1); err == nil {
+		if _, _, err := c.ListPage(ctx, "", api.MaxPage+1); err == nil {
 			t.Error("ListPage took a limit over MaxPage")
 		}
 	})
@@ -397,9 +398,9 @@ func TestAgainstServer(t *testing.T) {
 
 // listPages reads the whole list with ListPage, limit schemas a page, and
 // checks that every page but the last is full.
-func listPages(t *testing.T, c *client.Client, limit int) []client.SchemaEntry {
+func listPages(t *testing.T, c *client.Client, limit int) []api.SchemaEntry {
 	t.Helper()
-	var all []client.SchemaEntry
+	var all []api.SchemaEntry
 	for after := ""; ; {
 		page, next, err := c.ListPage(t.Context(), after, limit)
 		if err != nil {

@@ -7,43 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
-	"github.com/schemareg/schemareg/internal/api"
+	"github.com/schemareg/schemareg/api"
 )
 
-// SchemaEntry is one schema of the registry, with its latest version: ID,
-// Latest, Digest (the latest version's), Title, Description, Deprecated
-// and Compatibility (its mode, e.g. "BACKWARD").
-type SchemaEntry = api.SchemaEntry
-
-// VersionEntry is one published version of a schema.
-type VersionEntry struct {
-	Version string `json:"version"`
-	// Digest is "sha256:<hex>" of the version's canonical bytes.
-	Digest string `json:"digest"`
-	// Commit is the Git commit that published the version, Time its time.
-	Commit string    `json:"commit"`
-	Time   time.Time `json:"time"`
-	// Bump is the bump the version made over the one before: "none" for
-	// the first, "patch", "minor" or "major".
-	Bump string `json:"bump"`
-	// Deps pins each schema the version's $refs reach to the version it
-	// was published with, id → version; nil when it refers to none.
-	// GetBundled returns the version with these embedded.
-	Deps map[string]string `json:"deps,omitempty"`
-}
-
-// schemaList and versionList are the bodies of the lists.
-type schemaList = api.SchemaList
-
-type versionList struct {
-	ID       string         `json:"id"`
-	Versions []VersionEntry `json:"versions"`
-}
-
 // List returns every schema of the registry, sorted by id.
-func (c *Client) List(ctx context.Context) ([]SchemaEntry, error) {
+func (c *Client) List(ctx context.Context) ([]api.SchemaEntry, error) {
 	u, err := endpoint(c.base, "schemas")
 	if err != nil {
 		return nil, fmt.Errorf("list schemas: %w", err)
@@ -53,18 +22,15 @@ func (c *Client) List(ctx context.Context) ([]SchemaEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list schemas: %w", err)
 	}
-	var l schemaList
+	var l api.SchemaList
 	if err := decodeJSON(rep.body, &l); err != nil {
 		return nil, fmt.Errorf("list schemas: %w", err)
 	}
 	return l.Schemas, nil
 }
 
-// MaxPage is the largest page ListPage asks for.
-const MaxPage = api.MaxPage
-
 // ListPage returns a page of the registry's schemas, sorted by id: at most
-// limit (1 to MaxPage) of those whose ids sort after after, "" for the
+// limit (1 to api.MaxPage) of those whose ids sort after after, "" for the
 // first page. next is the after of the next page, "" on the last one. From
 // the mirror, which holds the whole list, the page is cut from it.
 //
@@ -76,9 +42,9 @@ const MaxPage = api.MaxPage
 //		}
 //		after = next
 //	}
-func (c *Client) ListPage(ctx context.Context, after string, limit int) (page []SchemaEntry, next string, err error) {
-	if limit < 1 || limit > MaxPage {
-		return nil, "", fmt.Errorf("list schemas: limit %d is not from 1 to %d", limit, MaxPage)
+func (c *Client) ListPage(ctx context.Context, after string, limit int) (page []api.SchemaEntry, next string, err error) {
+	if limit < 1 || limit > api.MaxPage {
+		return nil, "", fmt.Errorf("list schemas: limit %d is not from 1 to %d", limit, api.MaxPage)
 	}
 	u, err := endpoint(c.base, "schemas")
 	if err != nil {
@@ -94,7 +60,7 @@ func (c *Client) ListPage(ctx context.Context, after string, limit int) (page []
 		if err != nil {
 			return nil, err
 		}
-		var l schemaList
+		var l api.SchemaList
 		if err := decodeJSON(rep.body, &l); err != nil {
 			return nil, err
 		}
@@ -108,7 +74,7 @@ func (c *Client) ListPage(ctx context.Context, after string, limit int) (page []
 	if err != nil {
 		return nil, "", fmt.Errorf("list schemas: %w", err)
 	}
-	var l schemaList
+	var l api.SchemaList
 	if err := decodeJSON(rep.body, &l); err != nil {
 		return nil, "", fmt.Errorf("list schemas: %w", err)
 	}
@@ -116,8 +82,8 @@ func (c *Client) ListPage(ctx context.Context, after string, limit int) (page []
 }
 
 // Versions returns every version of a schema, oldest first: the last one
-// is the latest.
-func (c *Client) Versions(ctx context.Context, id string) ([]VersionEntry, error) {
+// is the latest. A version's Deps are the pins GetBundled embeds.
+func (c *Client) Versions(ctx context.Context, id string) ([]api.VersionEntry, error) {
 	u, err := endpoint(c.base, "schema", id, "versions")
 	if err != nil {
 		return nil, fmt.Errorf("list versions of %s: %w", id, err)
@@ -127,7 +93,7 @@ func (c *Client) Versions(ctx context.Context, id string) ([]VersionEntry, error
 	if err != nil {
 		return nil, fmt.Errorf("list versions of %s: %w", id, err)
 	}
-	var l versionList
+	var l api.VersionList
 	if err := decodeJSON(rep.body, &l); err != nil {
 		return nil, fmt.Errorf("list versions of %s: %w", id, err)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+
+	"github.com/schemareg/schemareg/api"
 )
 
 // The static mirror is the api/ folder of the documentation site, whose
@@ -89,12 +91,12 @@ func (c *Client) mirrorResolve(ctx context.Context, id, version string) (string,
 
 // mirrorEntry finds a version in the mirror's versions.json; "latest" is
 // its last.
-func (c *Client) mirrorEntry(ctx context.Context, id, version string) (*VersionEntry, error) {
+func (c *Client) mirrorEntry(ctx context.Context, id, version string) (*api.VersionEntry, error) {
 	rep, err := c.mirrorVersions(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var vl versionList
+	var vl api.VersionList
 	if err := decodeJSON(rep.body, &vl); err != nil {
 		return nil, err
 	}

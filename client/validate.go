@@ -9,6 +9,8 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+
+	"github.com/schemareg/schemareg/api"
 )
 
 // Result is the verdict on one data document.
@@ -103,7 +105,7 @@ func (c *Client) Validate(ctx context.Context, id string, doc any, opts ...Valid
 // that ends the batch.
 type batchLine struct {
 	Result
-	Error *errorBody `json:"error"`
+	Error *api.Error `json:"error"`
 }
 
 // ValidateBatch checks a batch of data documents, one JSON document per

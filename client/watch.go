@@ -11,45 +11,29 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/schemareg/schemareg/internal/api"
-)
-
-// The kinds of Event.
-const (
-	// EventReady opens a stream watched from now: the generation served,
-	// with no changes.
-	EventReady = api.EventReady
-	// EventGeneration is a newly published generation and its changes.
-	EventGeneration = api.EventGeneration
-	// EventReset says that events since the id resumed from are no longer
-	// known to the server: read again what you hold.
-	EventReset = api.EventReset
+	"github.com/schemareg/schemareg/api"
 )
 
 // maxEventBytes bounds one event of the stream.
 const maxEventBytes = 16 << 20
 
-// SchemaChange is what happened to one schema in an Event: Change is "added",
-// "versions", "deprecated", "undeprecated", "removed" or "updated".
-type SchemaChange = api.Change
-
-// Event is one event of the registry's change stream, GET /events.
+// Event is one event of the registry's change stream, GET /events: its
+// kind and its data. Revision is the event's id: resume after it with
+// Watch. Changes lists what changed, by schema id; it is empty but for
+// api.EventGeneration.
 type Event struct {
-	// Kind is EventReady, EventGeneration or EventReset.
+	// Kind is api.EventReady (a stream watched from now opens with the
+	// generation served), api.EventGeneration (a newly published
+	// generation and its changes) or api.EventReset (events since the id
+	// resumed from are no longer known to the server: read again what you
+	// hold).
 	Kind string
-	// Revision is the event's id: resume after it with Watch.
-	Revision   int64
-	Generation string
-	Commit     string
-	Published  string
-	// Changes lists what changed, by schema id; empty but for
-	// EventGeneration.
-	Changes []SchemaChange
+	api.Event
 }
 
-// Watch follows the registry's change stream: one EventGeneration per
+// Watch follows the registry's change stream: one api.EventGeneration per
 // published generation. after is the Revision of the last event seen, 0
-// to watch from now (the first event is then EventReady). The stream is
+// to watch from now (the first event is then api.EventReady). The stream is
 // reopened after a connection error, a 5xx or a 429, with backoff and
 // honouring Retry-After, resuming after the last event received, so that
 // no event is missed or repeated. The iterator yields an error, and ends,
@@ -179,6 +163,5 @@ func decodeEvent(kind string, data []byte) (Event, error) {
 	if e.Revision <= 0 {
 		return Event{}, fmt.Errorf("event %q without a revision", kind)
 	}
-	return Event{Kind: kind, Revision: e.Revision, Generation: e.Generation, Commit: e.Commit,
-		Published: e.Published, Changes: e.Changes}, nil
+	return Event{Kind: kind, Event: e}, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/client"
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/etcdtest"
@@ -99,7 +100,7 @@ func TestWatchReconnects(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Fatalf("events %+v: %v", got, ctx.Err())
 	}
-	wantKinds := []string{client.EventReady, client.EventGeneration, client.EventGeneration}
+	wantKinds := []string{api.EventReady, api.EventGeneration, api.EventGeneration}
 	wantVersions := []string{"", "1.1.0", "1.2.0"}
 	for i, ev := range got {
 		v := ""
@@ -136,7 +137,7 @@ func TestWatchResumesAfter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ev.Kind != client.EventGeneration || ev.Revision <= ready.Revision {
+		if ev.Kind != api.EventGeneration || ev.Revision <= ready.Revision {
 			t.Errorf("resumed after %d: %+v", ready.Revision, ev)
 		}
 		break
@@ -146,7 +147,7 @@ func TestWatchResumesAfter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ev.Kind != client.EventReset {
+		if ev.Kind != api.EventReset {
 			t.Errorf("resumed after 1: %+v, want a reset", ev)
 		}
 		break

@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // ArrowSchema is the body of GET /schema/{id}/{version}/arrow?format=json:
@@ -78,11 +79,11 @@ func (s *Server) handleArrow(w http.ResponseWriter, r *http.Request) {
 }
 
 // arrowRep returns a version's Arrow IPC bytes, ready to send.
-func (s *Server) arrowRep(ctx context.Context, id string, info *bundle.VersionInfo) (*rep, error) {
+func (s *Server) arrowRep(ctx context.Context, id string, info *etcdstore.VersionInfo) (*rep, error) {
 	v, err := s.cache.load(ctx, ckey{kind: kindArrow, a: id, b: info.Arrow}, func(ctx context.Context) (any, int64, error) {
 		var data []byte
 		err := s.call(ctx, "load_arrow", func(ctx context.Context) (err error) {
-			data, err = bundle.LoadArrow(ctx, s.etcd, s.opts.Keys, id, info.Version, info.Arrow)
+			data, err = etcdstore.LoadArrow(ctx, s.etcd, s.opts.Keys, id, info.Version, info.Arrow)
 			return err
 		})
 		if err != nil {
@@ -98,7 +99,7 @@ func (s *Server) arrowRep(ctx context.Context, id string, info *bundle.VersionIn
 }
 
 // arrowJSON returns a version's ArrowSchema, ready to send.
-func (s *Server) arrowJSON(ctx context.Context, id string, info *bundle.VersionInfo, ipcBytes []byte) (*rep, error) {
+func (s *Server) arrowJSON(ctx context.Context, id string, info *etcdstore.VersionInfo, ipcBytes []byte) (*rep, error) {
 	v, err := s.cache.load(ctx, ckey{kind: kindArrowJSON, a: id, b: info.Arrow + " " + info.Digest}, func(ctx context.Context) (any, int64, error) {
 		rd, err := ipc.NewReader(bytes.NewReader(ipcBytes))
 		if err != nil {

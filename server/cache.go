@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/schemareg/schemareg/api"
 )
 
 // kind names what a cache entry holds; the cache counts hits and misses
@@ -212,20 +214,10 @@ func (c *cache) do(ctx context.Context, k ckey, fn func(ctx context.Context) (an
 	return val, err
 }
 
-// cacheStats are the cache's figures, for /ready and /metrics.
-type cacheStats struct {
-	Entries   int   `json:"entries"`
-	Bytes     int64 `json:"bytes"`
-	MaxBytes  int64 `json:"max_bytes"`
-	Hits      int64 `json:"hits"`
-	Misses    int64 `json:"misses"`
-	Evictions int64 `json:"evictions"`
-	Stale     int64 `json:"stale_served"`
-}
-
-func (c *cache) stats() cacheStats {
+// stats returns the cache's figures, for /ready and /metrics.
+func (c *cache) stats() api.CacheStats {
 	c.mu.RLock()
-	st := cacheStats{Entries: len(c.m), Bytes: c.bytes, MaxBytes: c.max}
+	st := api.CacheStats{Entries: len(c.m), Bytes: c.bytes, MaxBytes: c.max}
 	c.mu.RUnlock()
 	for k := range numKinds {
 		st.Hits += c.hits[k].Load()

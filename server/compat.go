@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // Compat is the body of GET /compat/{id}/{from}/{to}: the compatibility
@@ -81,7 +81,7 @@ func (s *Server) handleCompat(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var between []*bundle.VersionInfo
+	var between []*etcdstore.VersionInfo
 	if mode.Transitive() {
 		between = versionsBetween(vs.list.Versions, old.Version, cur.Version)
 		if len(between) > MaxCompatVersions {
@@ -106,13 +106,13 @@ const MaxCompatVersions = 100
 // versionsBetween returns the versions a transitive mode judges to against
 // besides from: those after from and before to in to's major line, as the
 // compiler judges every version of a major line against the ones before.
-func versionsBetween(list []bundle.VersionInfo, from, to string) []*bundle.VersionInfo {
+func versionsBetween(list []etcdstore.VersionInfo, from, to string) []*etcdstore.VersionInfo {
 	fv, errF := compiler.ParseVersion(from)
 	tv, errT := compiler.ParseVersion(to)
 	if errF != nil || errT != nil {
 		return nil
 	}
-	var out []*bundle.VersionInfo
+	var out []*etcdstore.VersionInfo
 	for i := range list {
 		v, err := compiler.ParseVersion(list[i].Version)
 		if err != nil || v.Major != tv.Major || v.Compare(fv) <= 0 || v.Compare(tv) >= 0 {
@@ -125,7 +125,7 @@ func versionsBetween(list []bundle.VersionInfo, from, to string) []*bundle.Versi
 
 // compat returns the verdict between two versions, cached per generation:
 // each version's $refs resolve to the versions it is pinned to.
-func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur *bundle.VersionInfo, between []*bundle.VersionInfo, opts compiler.DiffOptions) (*rep, error) {
+func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur *etcdstore.VersionInfo, between []*etcdstore.VersionInfo, opts compiler.DiffOptions) (*rep, error) {
 	key := ckey{kind: kindCompat, a: g.cur.Generation, b: id + " " + old.Digest + " " + cur.Digest + " " + string(opts.Mode) + " " + string(opts.Policy)}
 	for _, v := range between {
 		key.b += " " + v.Digest
@@ -139,7 +139,7 @@ func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur 
 		if err != nil {
 			return nil, 0, err
 		}
-		resolver := func(d *document, info *bundle.VersionInfo) (func(string) (*compiler.Document, bool), error) {
+		resolver := func(d *document, info *etcdstore.VersionInfo) (func(string) (*compiler.Document, bool), error) {
 			deps, _, err := s.pinnedDeps(ctx, g, d, info)
 			if err != nil {
 				return nil, err

@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/internal/api"
 )
 
 // Verdict is the server's judgement of a proposed version of a schema, the

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
 )
@@ -41,7 +42,7 @@ func addRequired(doc map[string]any) {
 }
 
 type refusal struct {
-	Error   errorBody `json:"error"`
+	Error   api.Error `json:"error"`
 	Verdict Verdict   `json:"verdict"`
 }
 

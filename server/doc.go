@@ -21,15 +21,15 @@
 //
 //	GET  /schema/{id}                   latest version (application/schema+json)
 //	GET  /schema/{id}/{version}         one version; "latest" too
-//	GET  /schema/{id}/versions          VersionList: digest, commit, time, bump
+//	GET  /schema/{id}/versions          api.VersionList: digest, commit, time, bump
 //	GET  /schema/{id}/{version}/arrow   Arrow IPC schema; ?format=json: ArrowSchema
 //	GET  /schema/{id}/{version}/expectations  a Great Expectations suite (package expectations)
 //	GET  /events                        Server-Sent Events, or WebSocket on Upgrade: one per generation
-//	GET  /schemas                       SchemaList; ?limit=&after= for a page
+//	GET  /schemas                       api.SchemaList; ?limit=&after= for a page
 //	GET  /compat/{id}/{from}/{to}       Compat: verdict and changes; ?mode=, ?policy=
 //	POST /schema/{id}/compat            is this data valid? JSON: Result; NDJSON: a Result per line
 //	POST /schema/{id}                   a new version: Verdict, then commit (202), 403, 409; ?dry_run=true
-//	GET  /health, /ready                Status; /ready is 503 unless etcd answers and a generation is loaded
+//	GET  /health, /ready                api.Status; /ready is 503 unless etcd answers and a generation is loaded
 //	GET  /metrics                       Prometheus
 //
 // Every GET answers HEAD. Errors have one shape, {"error": {"code",

@@ -10,6 +10,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // document is a parsed version, cached by digest, with the registry ids
@@ -23,7 +24,7 @@ type document struct {
 }
 
 // document returns the parsed document of a version.
-func (s *Server) document(ctx context.Context, id string, info *bundle.VersionInfo) (*document, error) {
+func (s *Server) document(ctx context.Context, id string, info *etcdstore.VersionInfo) (*document, error) {
 	v, err := s.cache.load(ctx, ckey{kind: kindDoc, a: info.Digest}, func(ctx context.Context) (any, int64, error) {
 		rp, err := s.schemaRep(ctx, id, info)
 		if err != nil {
@@ -133,7 +134,7 @@ func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]
 // at the version the version was published with, and their signature. A
 // version published before versions recorded their pins depends on the
 // latest versions, as deps finds them.
-func (s *Server) pinnedDeps(ctx context.Context, g *generation, d *document, info *bundle.VersionInfo) ([]*document, string, error) {
+func (s *Server) pinnedDeps(ctx context.Context, g *generation, d *document, info *etcdstore.VersionInfo) ([]*document, string, error) {
 	if info.Deps == nil {
 		return s.deps(ctx, g, d)
 	}
@@ -153,7 +154,7 @@ func (s *Server) pinnedDeps(ctx context.Context, g *generation, d *document, inf
 
 // withPins returns a published version's document, the documents it is
 // pinned to and their signature (pinnedDeps).
-func (s *Server) withPins(ctx context.Context, g *generation, id string, info *bundle.VersionInfo) (*document, []*document, string, error) {
+func (s *Server) withPins(ctx context.Context, g *generation, id string, info *etcdstore.VersionInfo) (*document, []*document, string, error) {
 	d, err := s.document(ctx, id, info)
 	if err != nil {
 		return nil, nil, "", err
@@ -166,7 +167,7 @@ func (s *Server) withPins(ctx context.Context, g *generation, id string, info *b
 }
 
 // versionDocument returns the parsed document of a version of g.
-func (s *Server) versionDocument(ctx context.Context, g *generation, id, version string) (*document, *bundle.VersionInfo, error) {
+func (s *Server) versionDocument(ctx context.Context, g *generation, id, version string) (*document, *etcdstore.VersionInfo, error) {
 	_, info, err := s.version(ctx, g, id, version)
 	if err != nil {
 		return nil, nil, err

@@ -7,8 +7,9 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/schemareg/schemareg/internal/api"
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // The kinds of error a request can end with; handlers wrap them in an
@@ -72,12 +73,6 @@ func (e *unavailable) Error() string { return "etcd: " + e.err.Error() }
 
 func (e *unavailable) Unwrap() []error { return []error{ErrUnavailable, e.err} }
 
-// errorBody is the one error shape: {"error": {"code", "message"}}.
-type errorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
 // statusOf maps an error to its HTTP status and code; it is the only place
 // that does.
 func statusOf(err error) (int, string) {
@@ -107,7 +102,7 @@ func statusOf(err error) (int, string) {
 		return http.StatusTooManyRequests, "rate_limited"
 	case errors.Is(err, bundle.ErrCorrupt):
 		return http.StatusInternalServerError, "corrupt"
-	case errors.Is(err, ErrUnavailable), errors.Is(err, bundle.ErrNotPublished),
+	case errors.Is(err, ErrUnavailable), errors.Is(err, etcdstore.ErrNotPublished),
 		errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "unavailable"
 	}
@@ -124,7 +119,7 @@ func clientMessage(err error, status int) string {
 		return e.Message
 	case errors.As(err, &mbe):
 		return "request body over " + strconv.FormatInt(mbe.Limit, 10) + " bytes"
-	case errors.Is(err, bundle.ErrNotPublished):
+	case errors.Is(err, etcdstore.ErrNotPublished):
 		return "no bundle is published in etcd yet"
 	case status == http.StatusServiceUnavailable:
 		return "etcd is unreachable and the answer is not cached; retry later"
@@ -162,7 +157,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			h.Set("Retry-After", "1")
 		}
 	}
-	body := map[string]any{"error": errorBody{Code: code, Message: clientMessage(err, status)}}
+	body := map[string]any{"error": api.Error{Code: code, Message: clientMessage(err, status)}}
 	var e *Error
 	if errors.As(err, &e) && e.Field != "" {
 		body[e.Field] = e.Detail
@@ -178,5 +173,5 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // isDataError reports whether err is about what etcd holds rather than
 // about reaching it.
 func isDataError(err error) bool {
-	return errors.Is(err, bundle.ErrCorrupt) || errors.Is(err, bundle.ErrNotPublished)
+	return errors.Is(err, bundle.ErrCorrupt) || errors.Is(err, etcdstore.ErrNotPublished)
 }

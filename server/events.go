@@ -6,8 +6,8 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/schemareg/schemareg/internal/api"
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/api"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // eventHistory is how many generation events the server keeps for clients
@@ -211,7 +211,7 @@ func countSame(old, g *generation) int {
 
 // addedVersions returns the versions of e that o (nil: none) does not have,
 // oldest first; on a read error, e's latest alone.
-func (s *Server) addedVersions(ctx context.Context, o, e *bundle.Entry) []string {
+func (s *Server) addedVersions(ctx context.Context, o, e *etcdstore.Entry) []string {
 	cur, err := s.versions(ctx, e)
 	if err != nil {
 		s.logger.Warn("versions of a generation event", LogKeySchema, e.ID, LogKeyError, err)

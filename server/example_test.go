@@ -16,6 +16,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/etcdembed"
 	"github.com/schemareg/schemareg/server"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
@@ -61,7 +62,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var list server.VersionList
+	var list api.VersionList
 	json.NewDecoder(resp.Body).Decode(&list)
 	resp.Body.Close()
 	for _, v := range list.Versions {

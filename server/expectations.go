@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/schemareg/schemareg/expectations"
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // handleExpectations answers GET /schema/{id}/{version}/expectations: the
@@ -38,7 +38,7 @@ func (s *Server) handleExpectations(w http.ResponseWriter, r *http.Request) {
 
 // expectationsRep returns a version's suite, ready to send. It is derived
 // from the document the server holds parsed, and not cached apart.
-func (s *Server) expectationsRep(ctx context.Context, id string, info *bundle.VersionInfo) (*rep, error) {
+func (s *Server) expectationsRep(ctx context.Context, id string, info *etcdstore.VersionInfo) (*rep, error) {
 	d, err := s.document(ctx, id, info)
 	if err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
 )
@@ -238,7 +239,7 @@ func (fs *fuzzServer) check(t *testing.T, req *http.Request, rec *httptest.Respo
 	ct := rec.Header().Get("Content-Type")
 	if code >= 400 && !probe {
 		var e struct {
-			Error *errorBody `json:"error"`
+			Error *api.Error `json:"error"`
 		}
 		if ct != typeJSON || json.Unmarshal(body, &e) != nil || e.Error == nil || e.Error.Code == "" || e.Error.Message == "" {
 			t.Fatalf("%s: %d without the JSON error shape (%s): %.300s", what, code, ct, body)

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // generation is one published generation as the server holds it: its index,
@@ -17,19 +17,19 @@ import (
 // replaces it as a whole, so a response built from one generation never
 // mixes in another.
 type generation struct {
-	cur     bundle.Current
+	cur     etcdstore.Current
 	rev     int64
 	modRev  int64 // the generation key's mod revision: its event's id
-	schemas []bundle.Entry
-	byID    map[string]*bundle.Entry
+	schemas []etcdstore.Entry
+	byID    map[string]*etcdstore.Entry
 	// header is the value of HeaderGeneration on the answers built from it.
 	header []string
 	// loaded is when the generation was last read from etcd, unix nanoseconds.
 	loaded atomic.Int64
 }
 
-func newGeneration(x *bundle.Index, rev int64, now time.Time) *generation {
-	g := &generation{cur: x.Current, rev: rev, modRev: x.ModRevision, schemas: x.Schemas, byID: make(map[string]*bundle.Entry, len(x.Schemas)),
+func newGeneration(x *etcdstore.Index, rev int64, now time.Time) *generation {
+	g := &generation{cur: x.Current, rev: rev, modRev: x.ModRevision, schemas: x.Schemas, byID: make(map[string]*etcdstore.Entry, len(x.Schemas)),
 		header: []string{x.Current.Generation}}
 	for i := range g.schemas {
 		g.byID[g.schemas[i].ID] = &g.schemas[i]
@@ -47,7 +47,7 @@ const HeaderGeneration = "X-Schemareg-Generation"
 func (g *generation) setHeader(w http.ResponseWriter) { w.Header()[HeaderGeneration] = g.header }
 
 // entry returns the index entry of id, or ErrNotFound.
-func (g *generation) entry(id string) (*bundle.Entry, error) {
+func (g *generation) entry(id string) (*etcdstore.Entry, error) {
 	if e, ok := g.byID[id]; ok {
 		return e, nil
 	}
@@ -100,9 +100,11 @@ func (s *Server) current(ctx context.Context) (*generation, error) {
 		return g, nil
 	}
 	if !s.genMu.TryLock() {
+		// A load is in flight: wait for it to end, then take what it loaded.
 		s.genMu.Lock()
+		g := s.gen.Load()
 		s.genMu.Unlock()
-		if g := s.gen.Load(); g != nil {
+		if g != nil {
 			return g, nil
 		}
 		return nil, errorf(ErrUnavailable, "no generation loaded yet; retry later")
@@ -123,15 +125,15 @@ func (s *Server) reload(ctx context.Context) (*generation, int64, error) {
 }
 
 func (s *Server) loadLocked(ctx context.Context) (*generation, int64, error) {
-	var x *bundle.Index
+	var x *etcdstore.Index
 	var rev int64
 	err := s.call(ctx, "load_generation", func(ctx context.Context) (err error) {
-		x, rev, err = bundle.LoadGeneration(ctx, s.etcd, s.opts.Keys)
+		x, rev, err = etcdstore.LoadGeneration(ctx, s.etcd, s.opts.Keys)
 		return err
 	})
 	now := s.opts.Now()
 	switch {
-	case errors.Is(err, bundle.ErrNotPublished):
+	case errors.Is(err, etcdstore.ErrNotPublished):
 		s.health.succeeded(now)
 		return nil, rev, err
 	case err != nil:
@@ -165,9 +167,9 @@ func (s *Server) warm(ctx context.Context, g *generation) {
 }
 
 // versions returns the version list of a schema, from the cache or etcd.
-func (s *Server) versions(ctx context.Context, e *bundle.Entry) (*versions, error) {
+func (s *Server) versions(ctx context.Context, e *etcdstore.Entry) (*versions, error) {
 	v, err := s.cache.load(ctx, ckey{kind: kindVersions, a: e.ID, b: e.Versions}, func(ctx context.Context) (any, int64, error) {
-		lists, err := s.loadVersionLists(ctx, []*bundle.Entry{e})
+		lists, err := s.loadVersionLists(ctx, []*etcdstore.Entry{e})
 		if err != nil {
 			return nil, 0, err
 		}
@@ -184,14 +186,14 @@ func (s *Server) versions(ctx context.Context, e *bundle.Entry) (*versions, erro
 }
 
 // loadVersionLists reads version lists in transactions of
-// bundle.MaxTxnReads reads, each one etcd call.
-func (s *Server) loadVersionLists(ctx context.Context, entries []*bundle.Entry) ([]*bundle.VersionList, error) {
-	out := make([]*bundle.VersionList, 0, len(entries))
-	for start := 0; start < len(entries); start += bundle.MaxTxnReads {
-		batch := entries[start:min(start+bundle.MaxTxnReads, len(entries))]
-		var lists []*bundle.VersionList
+// etcdstore.MaxTxnReads reads, each one etcd call.
+func (s *Server) loadVersionLists(ctx context.Context, entries []*etcdstore.Entry) ([]*etcdstore.VersionList, error) {
+	out := make([]*etcdstore.VersionList, 0, len(entries))
+	for start := 0; start < len(entries); start += etcdstore.MaxTxnReads {
+		batch := entries[start:min(start+etcdstore.MaxTxnReads, len(entries))]
+		var lists []*etcdstore.VersionList
 		err := s.call(ctx, "load_versions", func(ctx context.Context) (err error) {
-			lists, err = bundle.LoadVersionLists(ctx, s.etcd, s.opts.Keys, batch, 0)
+			lists, err = etcdstore.LoadVersionLists(ctx, s.etcd, s.opts.Keys, batch, 0)
 			return err
 		})
 		if err != nil {
@@ -204,7 +206,7 @@ func (s *Server) loadVersionLists(ctx context.Context, entries []*bundle.Entry) 
 
 // version returns the version list of id and the info of one version of it;
 // "latest" names the latest.
-func (s *Server) version(ctx context.Context, g *generation, id, version string) (*versions, *bundle.VersionInfo, error) {
+func (s *Server) version(ctx context.Context, g *generation, id, version string) (*versions, *etcdstore.VersionInfo, error) {
 	e, err := g.entry(id)
 	if err != nil {
 		return nil, nil, err
@@ -225,7 +227,7 @@ func (s *Server) version(ctx context.Context, g *generation, id, version string)
 
 // versionNamed finds a version of schema id in the current generation:
 // version is a number or "latest".
-func (s *Server) versionNamed(ctx context.Context, id, version string) (*generation, *bundle.VersionInfo, error) {
+func (s *Server) versionNamed(ctx context.Context, id, version string) (*generation, *etcdstore.VersionInfo, error) {
 	g, err := s.current(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -250,11 +252,11 @@ func (s *Server) serveVersion(w http.ResponseWriter, r *http.Request, g *generat
 }
 
 // schemaRep returns the canonical bytes of a version, ready to send.
-func (s *Server) schemaRep(ctx context.Context, id string, info *bundle.VersionInfo) (*rep, error) {
+func (s *Server) schemaRep(ctx context.Context, id string, info *etcdstore.VersionInfo) (*rep, error) {
 	v, err := s.cache.load(ctx, ckey{kind: kindSchema, a: id, b: info.Digest}, func(ctx context.Context) (any, int64, error) {
 		var data []byte
 		err := s.call(ctx, "load_schema", func(ctx context.Context) (err error) {
-			data, err = bundle.LoadSchema(ctx, s.etcd, s.opts.Keys, id, info.Version, info.Digest)
+			data, err = etcdstore.LoadSchema(ctx, s.etcd, s.opts.Keys, id, info.Version, info.Digest)
 			return err
 		})
 		if err != nil {

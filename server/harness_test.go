@@ -16,6 +16,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
@@ -188,7 +189,7 @@ func (r *response) wantError(t *testing.T, status int, code string) {
 		t.Errorf("error Content-Type %q", ct)
 	}
 	var body struct {
-		Error errorBody `json:"error"`
+		Error api.Error `json:"error"`
 	}
 	if err := json.Unmarshal(r.body, &body); err != nil {
 		t.Fatalf("error body %s: %v", r.body, err)

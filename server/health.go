@@ -5,55 +5,13 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/schemareg/schemareg/internal/api"
+	"github.com/schemareg/schemareg/api"
 )
-
-// Status is the body of GET /health and GET /ready.
-type Status struct {
-	// Status is "ok" (health), or "ready", "degraded" (a generation is
-	// served from the cache while etcd is unreachable), "unpublished" (etcd
-	// answers but no longer holds the generation served: wiped) or
-	// "starting" (no generation loaded yet).
-	Status string `json:"status"`
-	// Problem says what is wrong when Status is "unpublished".
-	Problem    string     `json:"problem,omitempty"`
-	Generation string     `json:"generation,omitempty"`
-	Commit     string     `json:"commit,omitempty"`
-	Published  string     `json:"published,omitempty"`
-	Schemas    int        `json:"schemas"`
-	LoadedAt   string     `json:"loaded_at,omitempty"`
-	Watching   bool       `json:"watching"`
-	Etcd       EtcdStatus `json:"etcd"`
-	Cache      cacheStats `json:"cache"`
-	// LastCompile is the last attempt to compile and publish the
-	// repository, when the process compiles it (schemareg dev).
-	LastCompile *CompileAttempt `json:"last_compile,omitempty"`
-}
-
-// CompileAttempt is one attempt to compile the repository and publish
-// the bundle. An attempt with an Error published nothing: the generation
-// served stays the one before.
-type CompileAttempt struct {
-	// Commit is the commit compiled, when known.
-	Commit string `json:"commit,omitempty"`
-	// Error says why the attempt was refused; "" when it published.
-	Error string `json:"error,omitempty"`
-	// Time is when the attempt ended, RFC 3339 in UTC.
-	Time string `json:"time"`
-}
 
 // RecordCompile records the last compile attempt, which GET /ready and
 // GET /health report.
-func (s *Server) RecordCompile(a CompileAttempt) {
+func (s *Server) RecordCompile(a api.CompileAttempt) {
 	s.compiled.Store(&a)
-}
-
-// EtcdStatus is what the server knows of etcd.
-type EtcdStatus struct {
-	// Status is "ok", "unreachable" or "unknown" (not asked yet).
-	Status string `json:"status"`
-	LastOK string `json:"last_ok,omitempty"`
-	Error  string `json:"error,omitempty"`
 }
 
 // noticeGone records whether the generation loaded is gone from etcd: its
@@ -75,8 +33,8 @@ func (s *Server) ready() bool {
 }
 
 // Status returns the server's state, as /ready reports it.
-func (s *Server) Status() Status {
-	st := Status{Watching: s.health.running.Load(), Cache: s.cache.stats()}
+func (s *Server) Status() api.Status {
+	st := api.Status{Watching: s.health.running.Load(), Cache: s.cache.stats()}
 	hs := s.health.state()
 	switch {
 	case !hs.checked:
@@ -127,7 +85,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	s.writeStatus(w, r, code, st)
 }
 
-func (s *Server) writeStatus(w http.ResponseWriter, r *http.Request, code int, st Status) {
+func (s *Server) writeStatus(w http.ResponseWriter, r *http.Request, code int, st api.Status) {
 	data, err := api.Encode(st)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/syncbuf"
 )
@@ -40,7 +41,7 @@ func TestHostileInput(t *testing.T) {
 			r := ts.do(t, method, p, []byte("{}"), "Content-Type: application/json")
 			switch r.StatusCode {
 			case http.StatusBadRequest, http.StatusNotFound, http.StatusMethodNotAllowed:
-				var body struct{ Error errorBody }
+				var body struct{ Error api.Error }
 				if err := json.Unmarshal(r.body, &body); err != nil || body.Error.Code == "" {
 					t.Errorf("%s %.80s: %d without the error shape: %.200s", method, p, r.StatusCode, r.body)
 				}

@@ -5,46 +5,33 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/schemareg/schemareg/internal/api"
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
-// The JSON shapes of the lists are those of the static mirror the site
-// writes: a CDN serving the mirror and this server answer the same bytes.
-type (
-	// SchemaList is the body of GET /schemas. Next, only in a page, is the
-	// id to pass as ?after= for the next page; it is absent on the last one.
-	SchemaList = api.SchemaList
-	// SchemaEntry is one schema in a SchemaList.
-	SchemaEntry = api.SchemaEntry
-	// VersionList is the body of GET /schema/{id}/versions: every version,
-	// oldest first.
-	VersionList = api.VersionList
-	// VersionEntry is one version in a VersionList.
-	VersionEntry = api.VersionEntry
-)
+// The JSON shapes of the lists, api.SchemaList and api.VersionList, are
+// those of the static mirror the site writes: a CDN serving the mirror and
+// this server answer the same bytes.
 
-// MaxPage is the largest ?limit= of GET /schemas.
-const MaxPage = api.MaxPage
-
-// versions is a schema's VersionList as the server keeps it, with the
+// versions is a schema's api.VersionList as the server keeps it, with the
 // body of GET /schema/{id}/versions encoded.
 type versions struct {
-	list      *bundle.VersionList
-	byVersion map[string]*bundle.VersionInfo
+	list      *etcdstore.VersionList
+	byVersion map[string]*etcdstore.VersionInfo
 	rep       *rep
 }
 
-func newVersions(e *bundle.Entry, vl *bundle.VersionList) (*versions, error) {
+func newVersions(e *etcdstore.Entry, vl *etcdstore.VersionList) (*versions, error) {
 	if vl.ID != e.ID {
 		return nil, fmt.Errorf("version list of %q: %w: it names %q", e.ID, bundle.ErrCorrupt, vl.ID)
 	}
-	vs := &versions{list: vl, byVersion: make(map[string]*bundle.VersionInfo, len(vl.Versions))}
-	body := VersionList{ID: vl.ID, Versions: make([]VersionEntry, 0, len(vl.Versions))}
+	vs := &versions{list: vl, byVersion: make(map[string]*etcdstore.VersionInfo, len(vl.Versions))}
+	body := api.VersionList{ID: vl.ID, Versions: make([]api.VersionEntry, 0, len(vl.Versions))}
 	for i := range vl.Versions {
 		v := &vl.Versions[i]
 		vs.byVersion[v.Version] = v
-		body.Versions = append(body.Versions, VersionEntry{Version: v.Version, Digest: v.Digest, Commit: v.Commit, Time: v.Time, Bump: v.Bump, Deps: v.Deps})
+		body.Versions = append(body.Versions, api.VersionEntry{Version: v.Version, Digest: v.Digest, Commit: v.Commit, Time: v.Time, Bump: v.Bump, Deps: v.Deps})
 	}
 	if _, ok := vs.byVersion[e.Latest]; !ok {
 		return nil, fmt.Errorf("version list of %q: %w: latest %s is not in it", e.ID, bundle.ErrCorrupt, e.Latest)
@@ -60,9 +47,9 @@ func (vs *versions) size() int64 {
 	return vs.rep.size() + int64(len(vs.list.Versions))*512 + int64(len(vs.list.Description))
 }
 
-// schemaList is a generation's SchemaList, whole.
+// schemaList is a generation's api.SchemaList, whole.
 type schemaList struct {
-	entries []SchemaEntry
+	entries []api.SchemaEntry
 	rep     *rep
 }
 
@@ -70,7 +57,7 @@ type schemaList struct {
 // lists the cache lacks in batches.
 func (s *Server) schemaList(ctx context.Context, g *generation) (*schemaList, error) {
 	v, err := s.cache.load(ctx, ckey{kind: kindPage, a: g.cur.Generation}, func(ctx context.Context) (any, int64, error) {
-		var missing []*bundle.Entry
+		var missing []*etcdstore.Entry
 		for i := range g.schemas {
 			e := &g.schemas[i]
 			if _, fresh, _ := s.cache.get(ckey{kind: kindVersions, a: e.ID, b: e.Versions}); !fresh {
@@ -90,20 +77,20 @@ func (s *Server) schemaList(ctx context.Context, g *generation) (*schemaList, er
 				s.cache.put(ckey{kind: kindVersions, a: e.ID, b: e.Versions}, vs, vs.size())
 			}
 		}
-		l := &schemaList{entries: make([]SchemaEntry, 0, len(g.schemas))}
+		l := &schemaList{entries: make([]api.SchemaEntry, 0, len(g.schemas))}
 		for i := range g.schemas {
 			e := &g.schemas[i]
 			vs, err := s.versions(ctx, e)
 			if err != nil {
 				return nil, 0, err
 			}
-			l.entries = append(l.entries, SchemaEntry{
+			l.entries = append(l.entries, api.SchemaEntry{
 				ID: e.ID, Latest: e.Latest, Digest: e.Digest, Title: e.Title,
 				Description: vs.list.Description, Deprecated: e.Deprecated, Compatibility: e.Compatibility,
 			})
 		}
 		var err error
-		if l.rep, err = jsonRep(SchemaList{Schemas: l.entries}); err != nil {
+		if l.rep, err = jsonRep(api.SchemaList{Schemas: l.entries}); err != nil {
 			return nil, 0, err
 		}
 		return l, l.rep.size() + int64(len(l.entries))*256, nil

@@ -13,6 +13,7 @@ import (
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
 )
@@ -93,7 +94,7 @@ func TestEtcdDownStaleIfError(t *testing.T) {
 	eventually(t, 20*time.Second, "/ready 503 with etcd down", func() bool {
 		return ts.get(t, "/ready").StatusCode == http.StatusServiceUnavailable
 	})
-	var st Status
+	var st api.Status
 	ts.get(t, "/ready").decode(t, &st)
 	if st.Status != "degraded" || st.Etcd.Status != "unreachable" || st.Generation == "" {
 		t.Errorf("ready while etcd is down: %+v", st)
@@ -173,7 +174,7 @@ func TestStartsWithEtcdDown(t *testing.T) {
 	t.Cleanup(func() { cli.Close() })
 	ts := h.server(Options{}, cli)
 	ts.get(t, "/health").wantStatus(t, http.StatusOK)
-	var st Status
+	var st api.Status
 	ts.get(t, "/ready").wantStatus(t, http.StatusServiceUnavailable).decode(t, &st)
 	if st.Status != "starting" {
 		t.Errorf("status %q, want starting", st.Status)

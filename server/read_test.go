@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/site"
 )
 
@@ -181,15 +182,15 @@ func TestLists(t *testing.T) {
 		}
 	})
 	t.Run("Pages", func(t *testing.T) {
-		var all SchemaList
+		var all api.SchemaList
 		ts.get(t, "/schemas").decode(t, &all)
-		var got []SchemaEntry
+		var got []api.SchemaEntry
 		after := ""
 		for pages := 0; ; pages++ {
 			if pages > len(all.Schemas) {
 				t.Fatal("pages do not end")
 			}
-			var p SchemaList
+			var p api.SchemaList
 			ts.get(t, "/schemas?limit=2&after="+after).wantStatus(t, http.StatusOK).decode(t, &p)
 			got = append(got, p.Schemas...)
 			if p.Next == "" {

@@ -9,7 +9,8 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/api"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // TestReadyNoticesWipedEtcd: once etcd loses the registry, /ready stops
@@ -17,9 +18,9 @@ import (
 func TestReadyNoticesWipedEtcd(t *testing.T) {
 	h := newHarness(t)
 	ts := h.server(Options{})
-	status := func() (int, Status) {
+	status := func() (int, api.Status) {
 		r := ts.get(t, "/ready")
-		var st Status
+		var st api.Status
 		if err := json.Unmarshal(r.body, &st); err != nil {
 			t.Fatalf("/ready body %s: %v", r.body, err)
 		}
@@ -27,7 +28,7 @@ func TestReadyNoticesWipedEtcd(t *testing.T) {
 	}
 	eventually(t, 10*time.Second, "/ready says ready", func() bool { c, _ := status(); return c == http.StatusOK })
 
-	if _, err := h.cli.Delete(t.Context(), bundle.DefaultPrefix, clientv3.WithPrefix()); err != nil {
+	if _, err := h.cli.Delete(t.Context(), etcdstore.DefaultPrefix, clientv3.WithPrefix()); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, 10*time.Second, "/ready notices the wipe", func() bool { c, _ := status(); return c == http.StatusServiceUnavailable })

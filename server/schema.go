@@ -5,8 +5,9 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // handleGetLatest answers GET /schema/{id}: the latest version's bytes,
@@ -89,8 +90,8 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 	limit := 0
 	if limitText != "" {
 		n, err := strconv.Atoi(limitText)
-		if err != nil || n < 1 || n > MaxPage {
-			s.writeError(w, r, errorf(ErrBadRequest, "invalid limit %q: a number from 1 to %d", limitText, MaxPage))
+		if err != nil || n < 1 || n > api.MaxPage {
+			s.writeError(w, r, errorf(ErrBadRequest, "invalid limit %q: a number from 1 to %d", limitText, api.MaxPage))
 			return
 		}
 		limit = n
@@ -101,7 +102,7 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if limit == 0 {
-			limit = MaxPage
+			limit = api.MaxPage
 		}
 	}
 	ctx := r.Context()
@@ -131,7 +132,7 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 
 // bundledRep returns a version as one self-contained document with every
 // dependency it is pinned to embedded: as immutable as the version.
-func (s *Server) bundledRep(ctx context.Context, g *generation, id string, info *bundle.VersionInfo) (*rep, error) {
+func (s *Server) bundledRep(ctx context.Context, g *generation, id string, info *etcdstore.VersionInfo) (*rep, error) {
 	d, deps, sig, err := s.withPins(ctx, g, id, info)
 	if err != nil {
 		return nil, err

@@ -13,8 +13,9 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // Etcd is what the server needs of etcd: reads and a watch of the
@@ -42,8 +43,8 @@ const (
 // Options are the server's settings; New replaces zero values with the
 // defaults.
 type Options struct {
-	// Keys is the etcd layout to read; the zero value uses bundle.DefaultPrefix.
-	Keys bundle.Keys
+	// Keys is the etcd layout to read; the zero value uses etcdstore.DefaultPrefix.
+	Keys etcdstore.Keys
 	// MaxAge is the Cache-Control max-age of latest versions and lists.
 	MaxAge time.Duration
 	// CacheTTL bounds how long a cached answer is served without asking
@@ -110,7 +111,7 @@ type Server struct {
 	gen    atomic.Pointer[generation]
 	health health
 	// compiled is the last compile attempt, when one is reported.
-	compiled atomic.Pointer[CompileAttempt]
+	compiled atomic.Pointer[api.CompileAttempt]
 	events   eventHub
 
 	mux     *http.ServeMux

@@ -8,9 +8,9 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/internal/api"
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // Result is the answer to one data document: the body of POST
@@ -31,7 +31,7 @@ type compiledValidator struct {
 
 // validator returns the compiled validator of a version, cached by its
 // digest and the digests of the schemas its $refs reach.
-func (s *Server) validator(ctx context.Context, g *generation, id string, info *bundle.VersionInfo) (*compiledValidator, error) {
+func (s *Server) validator(ctx context.Context, g *generation, id string, info *etcdstore.VersionInfo) (*compiledValidator, error) {
 	d, deps, sig, err := s.withPins(ctx, g, id, info)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // minBackoff is the first wait before Run asks etcd again after a failure;
@@ -41,7 +41,7 @@ func (s *Server) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err != nil && !errors.Is(err, bundle.ErrNotPublished) {
+		if err != nil && !errors.Is(err, etcdstore.ErrNotPublished) {
 			s.logger.Warn("load generation", LogKeyError, err)
 			if !sleep(ctx, backoff) {
 				return ctx.Err()
@@ -118,7 +118,7 @@ func (s *Server) follow(ctx context.Context, rev int64) error {
 func (s *Server) refresh(ctx context.Context) error {
 	g, _, err := s.reload(ctx)
 	switch {
-	case errors.Is(err, bundle.ErrNotPublished):
+	case errors.Is(err, etcdstore.ErrNotPublished):
 		return nil
 	case err != nil:
 		return err
@@ -147,7 +147,7 @@ func (s *Server) probe(ctx context.Context) {
 	stale := g != nil && now.UnixNano()-g.loaded.Load() > int64(s.opts.CacheTTL)
 	s.health.noticeGone(g != nil && len(resp.Kvs) == 0, s.opts.Keys.Generation())
 	if len(resp.Kvs) > 0 {
-		var cur bundle.Current
+		var cur etcdstore.Current
 		if err := json.Unmarshal(resp.Kvs[0].Value, &cur); err != nil || g == nil || cur.Generation != g.cur.Generation {
 			stale = true
 		}

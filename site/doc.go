@@ -72,8 +72,8 @@
 //	api/schema/<id>/<version>.json   the canonical bytes from the bundle, byte for byte
 //	api/schema/<id>/<version>.bundled.json
 //	                                 a version with pinned dependencies, bundled (?resolve=bundled)
-//	api/schema/<id>/versions.json    VersionList
-//	api/schemas.json                 SchemaList
+//	api/schema/<id>/versions.json    api.VersionList
+//	api/schemas.json                 api.SchemaList
 //
 // versions.json and schemas.json are encoded by VersionsJSON and SchemasJSON:
 // encoding/json with HTML escaping off, no indentation, fields in the order

@@ -4,33 +4,22 @@ import (
 	"fmt"
 	"path"
 
-	"github.com/schemareg/schemareg/internal/api"
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
-// The mirror's lists have the shapes of the server's answers.
-type (
-	// SchemaList is api/schemas.json: every schema with its latest version.
-	SchemaList = api.SchemaList
-	// SchemaEntry is one schema in SchemaList.
-	SchemaEntry = api.SchemaEntry
-	// VersionList is api/schema/<id>/versions.json: every version of a
-	// schema, oldest first.
-	VersionList = api.VersionList
-	// VersionEntry is one version in VersionList.
-	VersionEntry = api.VersionEntry
-)
-
-// SchemasJSON returns the bytes of api/schemas.json for a manifest.
+// SchemasJSON returns the bytes of api/schemas.json for a manifest: an
+// api.SchemaList, every schema with its latest version, as the server
+// answers GET /schemas.
 func SchemasJSON(m *bundle.Manifest) ([]byte, error) {
-	list := SchemaList{Schemas: make([]SchemaEntry, 0, len(m.Schemas))}
+	list := api.SchemaList{Schemas: make([]api.SchemaEntry, 0, len(m.Schemas))}
 	for i := range m.Schemas {
 		s := &m.Schemas[i]
 		latest, ok := s.Version(s.Latest)
 		if !ok {
 			return nil, fmt.Errorf("schemas.json: schema %q: latest %q is not one of its versions", s.ID, s.Latest)
 		}
-		list.Schemas = append(list.Schemas, SchemaEntry{
+		list.Schemas = append(list.Schemas, api.SchemaEntry{
 			ID:            s.ID,
 			Latest:        s.Latest,
 			Digest:        latest.Digest,
@@ -43,11 +32,13 @@ func SchemasJSON(m *bundle.Manifest) ([]byte, error) {
 	return api.Encode(list)
 }
 
-// VersionsJSON returns the bytes of api/schema/<id>/versions.json for a schema.
+// VersionsJSON returns the bytes of api/schema/<id>/versions.json for a
+// schema: an api.VersionList, every version oldest first, as the server
+// answers GET /schema/{id}/versions.
 func VersionsJSON(s *bundle.Schema) ([]byte, error) {
-	list := VersionList{ID: s.ID, Versions: make([]VersionEntry, 0, len(s.Versions))}
+	list := api.VersionList{ID: s.ID, Versions: make([]api.VersionEntry, 0, len(s.Versions))}
 	for _, v := range s.Versions {
-		list.Versions = append(list.Versions, VersionEntry{
+		list.Versions = append(list.Versions, api.VersionEntry{
 			Version: v.Version,
 			Digest:  v.Digest,
 			Commit:  v.Commit,

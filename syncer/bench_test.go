@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -28,7 +29,7 @@ func BenchmarkPublishFirst(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		s := New(cli, testLogger(b))
-		s.Keys = bundle.Keys{Prefix: fmt.Sprintf("/bench%d", i)}
+		s.Keys = etcdstore.Keys{Prefix: fmt.Sprintf("/bench%d", i)}
 		s.Trusted = true
 		start := time.Now()
 		res, err := s.Publish(b.Context(), bb)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // spec describes a synthetic bundle: schemas ids "s0000"... with versions
@@ -208,10 +209,10 @@ func mustPublish(tb testing.TB, kv clientv3.KV, b *bundle.Bundle) *Result {
 
 // checkPublished checks that etcd holds b as the current generation:
 // index, mirrors, version lists, metas, bytes and Arrow.
-func checkPublished(tb testing.TB, kv clientv3.KV, keys bundle.Keys, b *bundle.Bundle) {
+func checkPublished(tb testing.TB, kv clientv3.KV, keys etcdstore.Keys, b *bundle.Bundle) {
 	tb.Helper()
 	ctx := context.Background()
-	x, rev, err := bundle.LoadGeneration(ctx, kv, keys)
+	x, rev, err := etcdstore.LoadGeneration(ctx, kv, keys)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func checkPublished(tb testing.TB, kv clientv3.KV, keys bundle.Keys, b *bundle.B
 		if got := string(vals[keys.Latest(s.ID)]); got != s.Latest {
 			tb.Errorf("%s = %q, want %q", keys.Latest(s.ID), got, s.Latest)
 		}
-		vl, err := bundle.LoadVersions(ctx, kv, keys, &e)
+		vl, err := etcdstore.LoadVersions(ctx, kv, keys, &e)
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -22,7 +22,7 @@
 //	b, err := bundle.Read("build/bundle") // verifies every digest
 //	...
 //	s := syncer.New(cli, logger)
-//	s.Keys = bundle.Keys{Prefix: "/schemareg"}
+//	s.Keys = etcdstore.Keys{Prefix: "/schemareg"}
 //	s.Trusted = true // bundle.Read verified it
 //	res, err := s.Publish(ctx, b)
 //	if err != nil {

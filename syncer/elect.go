@@ -10,7 +10,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/client/v3/concurrency"
 
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // DefaultLeaseTTL is the lease, in seconds, a leader holds: a leader that
@@ -26,7 +26,7 @@ type Leader struct {
 
 // Campaign blocks until this process leads the syncers of keys, or ctx
 // ends. name says who leads, for operators (etcdctl get --prefix P/leader/).
-func Campaign(ctx context.Context, cli *clientv3.Client, keys bundle.Keys, name string, ttl int) (*Leader, error) {
+func Campaign(ctx context.Context, cli *clientv3.Client, keys etcdstore.Keys, name string, ttl int) (*Leader, error) {
 	if ttl <= 0 {
 		ttl = DefaultLeaseTTL
 	}
@@ -65,7 +65,7 @@ func (l *Leader) Resign(ctx context.Context) error {
 // context that ends when the leadership is lost, and campaigns again after
 // a loss. It returns when ctx ends (resigning first) or fn returns an error
 // while still leading.
-func RunElected(ctx context.Context, cli *clientv3.Client, keys bundle.Keys, name string, ttl int, logger *slog.Logger,
+func RunElected(ctx context.Context, cli *clientv3.Client, keys etcdstore.Keys, name string, ttl int, logger *slog.Logger,
 	fn func(ctx context.Context, l *Leader) error) error {
 	for {
 		logger.Info("campaigning for leadership", LogKeyLeader, name)

@@ -10,13 +10,13 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
 func TestRunElectedOneLeaderAtATime(t *testing.T) {
 	srv := etcdtest.Start(t)
-	keys := bundle.Keys{Prefix: "/elect"}
+	keys := etcdstore.Keys{Prefix: "/elect"}
 	var inside atomic.Int32
 	var both atomic.Bool
 	led := make(chan string, 10)
@@ -69,7 +69,7 @@ func TestRunElectedOneLeaderAtATime(t *testing.T) {
 func TestGuardFencesFormerLeader(t *testing.T) {
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
-	keys := bundle.Keys{}
+	keys := etcdstore.Keys{}
 	l, err := Campaign(t.Context(), cli, keys, "a", 5)
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestGuardFencesFormerLeader(t *testing.T) {
 		t.Fatalf("publish after resigning: %v, want ErrFenced", err)
 	}
 	// The immutable keys may be written; the generation must not move.
-	x, _, err := bundle.LoadGeneration(t.Context(), cli, keys)
+	x, _, err := etcdstore.LoadGeneration(t.Context(), cli, keys)
 	if err != nil || x.Current.Schemas != 2 || x.Schemas[0].Latest != "1.0.0" {
 		t.Fatalf("generation moved under a fenced syncer: %+v %v", x, err)
 	}

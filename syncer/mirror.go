@@ -9,7 +9,7 @@ import (
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // completeMirrors writes the latest mirrors a switch could not carry, each
@@ -17,7 +17,7 @@ import (
 // MirrorsPending. With rest nil it checks every schema's mirror. It returns
 // the generation key's new mod revision, or 0 when a newer generation was
 // switched meanwhile: that sync owns the mirrors.
-func (s *Syncer) completeMirrors(ctx context.Context, p *plan, cur bundle.Current, modRev int64, rest []write, res *Result) (int64, error) {
+func (s *Syncer) completeMirrors(ctx context.Context, p *plan, cur etcdstore.Current, modRev int64, rest []write, res *Result) (int64, error) {
 	if rest == nil {
 		var err error
 		if rest, err = s.staleMirrors(ctx, p); err != nil {
@@ -38,7 +38,7 @@ func (s *Syncer) completeMirrors(ctx context.Context, p *plan, cur bundle.Curren
 		}
 	}
 	cur.MirrorsPending = false
-	value, err := bundle.EncodeValue(cur)
+	value, err := etcdstore.EncodeValue(cur)
 	if err != nil {
 		return 0, err
 	}
@@ -122,7 +122,7 @@ func (s *Syncer) prune(ctx context.Context, gen string, modRev int64, res *Resul
 	}
 	var old []string
 	for hex := range created {
-		if hex != bundle.Ref(gen) {
+		if hex != etcdstore.Ref(gen) {
 			old = append(old, hex)
 		}
 	}

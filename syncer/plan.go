@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // kind says how a key may be written.
@@ -59,13 +60,13 @@ type plan struct {
 	b        *bundle.Bundle // for its files
 	maxBytes int
 	schemas  []schemaPlan // sorted by id
-	entries  []bundle.Entry
+	entries  []etcdstore.Entry
 	shards   [][]byte
 }
 
 // schemaPlan is one schema's values.
 type schemaPlan struct {
-	entry    bundle.Entry
+	entry    etcdstore.Entry
 	list     []byte // the VersionList value, named by entry.Versions
 	versions []versionPlan
 }
@@ -115,7 +116,7 @@ func newPlan(b *bundle.Bundle, maxBytes int, cache map[string]*planned) (*plan, 
 		}
 	}
 	next := make(map[string]*planned, len(m.Schemas))
-	p.entries = make([]bundle.Entry, len(p.schemas))
+	p.entries = make([]etcdstore.Entry, len(p.schemas))
 	for i, d := range done {
 		p.schemas[i] = d.plan
 		p.entries[i] = d.plan.entry
@@ -175,30 +176,30 @@ func sameSchema(a, b *bundle.Schema) bool {
 
 func planSchema(s *bundle.Schema, maxBytes int) (schemaPlan, error) {
 	sp := schemaPlan{versions: make([]versionPlan, len(s.Versions))}
-	list := bundle.VersionList{
+	list := etcdstore.VersionList{
 		ID: s.ID, Path: s.Path, Latest: s.Latest, Deprecated: s.Deprecated,
 		Compatibility: s.Compatibility, Title: s.Title, Description: s.Description,
-		Versions: make([]bundle.VersionInfo, len(s.Versions)),
+		Versions: make([]etcdstore.VersionInfo, len(s.Versions)),
 	}
 	var latestDigest string
 	for j := range s.Versions {
 		v := &s.Versions[j]
 		vp := versionPlan{version: v.Version, digest: v.Digest, arrow: v.Arrow}
-		meta := bundle.VersionMeta{ID: s.ID, Version: v.Version, Path: v.Path, Changes: v.Changes}
+		meta := etcdstore.VersionMeta{ID: s.ID, Version: v.Version, Path: v.Path, Changes: v.Changes}
 		if j > 0 {
 			meta.Previous = s.Versions[j-1].Version
 		}
 		var err error
-		if vp.meta, err = bundle.EncodeValue(meta); err != nil {
+		if vp.meta, err = etcdstore.EncodeValue(meta); err != nil {
 			return sp, err
 		}
-		vp.metaRef = bundle.RefOf(vp.meta)
+		vp.metaRef = etcdstore.RefOf(vp.meta)
 		for _, n := range []int{v.Size, len(vp.meta)} {
 			if n > maxBytes {
 				return sp, fmt.Errorf("schema %s version %s: a value of %d bytes is over the %d bytes an etcd transaction carries", s.ID, v.Version, n, maxBytes)
 			}
 		}
-		list.Versions[j] = bundle.VersionInfo{
+		list.Versions[j] = etcdstore.VersionInfo{
 			Version: v.Version, GlobalID: v.GlobalID, Digest: v.Digest, Size: v.Size, Commit: v.Commit, Time: v.Time,
 			Author: v.Author, Bump: v.Bump, RequiredBump: v.RequiredBump, Compatible: v.Compatible,
 			Arrow: v.Arrow, Meta: vp.metaRef, Changes: len(v.Changes), Deps: v.Deps,
@@ -209,15 +210,15 @@ func planSchema(s *bundle.Schema, maxBytes int) (schemaPlan, error) {
 		sp.versions[j] = vp
 	}
 	var err error
-	if sp.list, err = bundle.EncodeValue(list); err != nil {
+	if sp.list, err = etcdstore.EncodeValue(list); err != nil {
 		return sp, err
 	}
 	if len(sp.list) > maxBytes {
 		return sp, fmt.Errorf("schema %s: its version list of %d bytes is over the %d bytes an etcd transaction carries", s.ID, len(sp.list), maxBytes)
 	}
-	sp.entry = bundle.Entry{
+	sp.entry = etcdstore.Entry{
 		ID: s.ID, Latest: s.Latest, Digest: latestDigest, Deprecated: s.Deprecated,
-		Compatibility: s.Compatibility, Title: s.Title, Versions: bundle.RefOf(sp.list), Count: len(s.Versions),
+		Compatibility: s.Compatibility, Title: s.Title, Versions: etcdstore.RefOf(sp.list), Count: len(s.Versions),
 	}
 	return sp, nil
 }
@@ -246,12 +247,12 @@ func (p *plan) file(name, digest string) ([]byte, error) {
 	return data, nil
 }
 
-// encodeShards splits the index into shards of at most bundle.MaxShardBytes.
-func encodeShards(entries []bundle.Entry) ([][]byte, error) {
+// encodeShards splits the index into shards of at most etcdstore.MaxShardBytes.
+func encodeShards(entries []etcdstore.Entry) ([][]byte, error) {
 	var shards [][]byte
 	start, size := 0, 0
 	flush := func(end int) error {
-		data, err := bundle.EncodeValue(bundle.IndexShard{Schemas: entries[start:end]})
+		data, err := etcdstore.EncodeValue(etcdstore.IndexShard{Schemas: entries[start:end]})
 		if err != nil {
 			return err
 		}
@@ -260,11 +261,11 @@ func encodeShards(entries []bundle.Entry) ([][]byte, error) {
 		return nil
 	}
 	for i := range entries {
-		e, err := bundle.EncodeValue(entries[i])
+		e, err := etcdstore.EncodeValue(entries[i])
 		if err != nil {
 			return nil, err
 		}
-		if size > 0 && size+len(e)+1 > bundle.MaxShardBytes-32 {
+		if size > 0 && size+len(e)+1 > etcdstore.MaxShardBytes-32 {
 			if err := flush(i); err != nil {
 				return nil, err
 			}
@@ -280,8 +281,8 @@ func encodeShards(entries []bundle.Entry) ([][]byte, error) {
 }
 
 // current is the generation value the plan switches to.
-func (p *plan) current(published string, pending bool) bundle.Current {
-	return bundle.Current{
+func (p *plan) current(published string, pending bool) etcdstore.Current {
+	return etcdstore.Current{
 		Generation: p.gen, Commit: p.source.Commit, Commits: p.source.Commits, Time: p.source.Time,
 		Published: published, Shards: len(p.shards), Schemas: len(p.schemas), MirrorsPending: pending,
 	}
@@ -290,7 +291,7 @@ func (p *plan) current(published string, pending bool) bundle.Current {
 // changed returns the indexes of the schemas whose version list differs
 // from the published index: only their keys can be missing from etcd, since
 // a published index is written after every key it leads to.
-func (p *plan) changed(published map[string]bundle.Entry) []int {
+func (p *plan) changed(published map[string]etcdstore.Entry) []int {
 	var out []int
 	for i := range p.schemas {
 		e, ok := published[p.schemas[i].entry.ID]

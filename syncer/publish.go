@@ -13,6 +13,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // Sentinel errors; callers test them with errors.Is.
@@ -50,8 +51,8 @@ type Syncer struct {
 	kv     clientv3.KV
 	logger *slog.Logger
 
-	// Keys is the layout to write; the zero value uses bundle.DefaultPrefix.
-	Keys bundle.Keys
+	// Keys is the layout to write; the zero value uses etcdstore.DefaultPrefix.
+	Keys etcdstore.Keys
 	// Force publishes a bundle older than the published one.
 	Force bool
 	// DryRun computes what a Publish would write and writes nothing.
@@ -150,7 +151,7 @@ func short(gen string) string {
 	if gen == "" {
 		return "(none)"
 	}
-	if r := bundle.Ref(gen); len(r) > 12 {
+	if r := etcdstore.Ref(gen); len(r) > 12 {
 		return "sha256:" + r[:12]
 	}
 	return gen
@@ -211,9 +212,9 @@ func (s *Syncer) plan(b *bundle.Bundle) (*plan, error) {
 
 // published is the generation found in etcd.
 type published struct {
-	cur     bundle.Current
+	cur     etcdstore.Current
 	modRev  int64
-	entries map[string]bundle.Entry
+	entries map[string]etcdstore.Entry
 }
 
 func (s *Syncer) publishOnce(ctx context.Context, b *bundle.Bundle, pp **plan, res *Result) error {
@@ -239,7 +240,7 @@ func (s *Syncer) publishOnce(ctx context.Context, b *bundle.Bundle, pp **plan, r
 			return err
 		}
 	}
-	var entries map[string]bundle.Entry
+	var entries map[string]etcdstore.Entry
 	if pub != nil {
 		entries = pub.entries
 	}
@@ -283,7 +284,7 @@ func (s *Syncer) publishOnce(ctx context.Context, b *bundle.Bundle, pp **plan, r
 		return err
 	}
 	var pubRev int64
-	var pubCur bundle.Current
+	var pubCur etcdstore.Current
 	if pub != nil {
 		pubRev, pubCur = pub.modRev, pub.cur
 	}
@@ -331,9 +332,9 @@ func (s *Syncer) readPublished(ctx context.Context, gen string) (*published, int
 	if pub.cur.Generation == gen {
 		return pub, rev, nil
 	}
-	var list []bundle.Entry
+	var list []etcdstore.Entry
 	err = s.call(ctx, "load index "+short(pub.cur.Generation), func(ctx context.Context) (err error) {
-		list, err = bundle.LoadIndex(ctx, s.kv, s.Keys, pub.cur, rev)
+		list, err = etcdstore.LoadIndex(ctx, s.kv, s.Keys, pub.cur, rev)
 		return err
 	})
 	if errors.Is(err, bundle.ErrCorrupt) && s.Force {
@@ -344,7 +345,7 @@ func (s *Syncer) readPublished(ctx context.Context, gen string) (*published, int
 	if err != nil {
 		return nil, rev, err
 	}
-	pub.entries = make(map[string]bundle.Entry, len(list))
+	pub.entries = make(map[string]etcdstore.Entry, len(list))
 	for _, e := range list {
 		pub.entries[e.ID] = e
 	}

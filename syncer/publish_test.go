@@ -10,6 +10,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -25,19 +26,19 @@ func TestPublishFirst(t *testing.T) {
 	if want := 60*3 + 20 + 20 + 1 + 1; res.Keys != want {
 		t.Errorf("wrote %d keys, want %d", res.Keys, want)
 	}
-	checkPublished(t, cli, bundle.Keys{}, b)
+	checkPublished(t, cli, etcdstore.Keys{}, b)
 }
 
 func TestPublishRepoSchemas(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
 	b := mustRepoBundle(t)
 	mustPublish(t, cli, b)
-	checkPublished(t, cli, bundle.Keys{}, b)
+	checkPublished(t, cli, etcdstore.Keys{}, b)
 	ticks, ok := b.Manifest.Schema("ticks_v1")
 	if !ok || ticks.Versions[0].Arrow == "" {
 		t.Fatalf("ticks_v1 missing from the bundle or without an Arrow schema")
 	}
-	resp, err := cli.Get(t.Context(), bundle.Keys{}.Schema("ticks_v1", ticks.Latest))
+	resp, err := cli.Get(t.Context(), etcdstore.Keys{}.Schema("ticks_v1", ticks.Latest))
 	if err != nil || len(resp.Kvs) != 1 {
 		t.Fatalf("ticks_v1 not published: %v", err)
 	}
@@ -57,8 +58,8 @@ func TestPublishNewVersions(t *testing.T) {
 	if want := 4 + 2*6 + 1 + 1; res.Keys != want {
 		t.Errorf("wrote %d keys, want %d: %v", res.Keys, want, res.Writes)
 	}
-	checkPublished(t, cli, bundle.Keys{}, b)
-	if x, _, _ := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{}); x.Schemas[3].Latest != "1.2.0" {
+	checkPublished(t, cli, etcdstore.Keys{}, b)
+	if x, _, _ := etcdstore.LoadGeneration(t.Context(), cli, etcdstore.Keys{}); x.Schemas[3].Latest != "1.2.0" {
 		t.Errorf("s0003 latest %s, want 1.2.0", x.Schemas[3].Latest)
 	}
 }
@@ -113,12 +114,12 @@ func TestPublishOlderRefused(t *testing.T) {
 		if _, err := s.Publish(t.Context(), old); err != nil {
 			t.Fatal(err)
 		}
-		x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+		x, _, err := etcdstore.LoadGeneration(t.Context(), cli, etcdstore.Keys{})
 		if err != nil || x.Current.Generation != old.Manifest.Generation {
 			t.Fatalf("after --force: %v %v", x, err)
 		}
 		// Nothing published is ever deleted.
-		resp, err := cli.Get(t.Context(), bundle.Keys{}.Schema("s0000", "1.2.0"))
+		resp, err := cli.Get(t.Context(), etcdstore.Keys{}.Schema("s0000", "1.2.0"))
 		if err != nil || len(resp.Kvs) != 1 {
 			t.Fatalf("1.2.0 gone after publishing an older bundle: %v", err)
 		}
@@ -164,7 +165,7 @@ func TestPublishDroppedVersionsRefused(t *testing.T) {
 	if _, err := s.Publish(t.Context(), tests[0].b); err != nil {
 		t.Fatalf("--force: %v", err)
 	}
-	resp, err := cli.Get(t.Context(), bundle.Keys{}.Schema("s0001", "1.2.0"))
+	resp, err := cli.Get(t.Context(), etcdstore.Keys{}.Schema("s0001", "1.2.0"))
 	if err != nil || len(resp.Kvs) != 1 {
 		t.Fatalf("s0001 1.2.0 gone from etcd after a forced publish: %v", err)
 	}
@@ -215,14 +216,14 @@ func TestPublishDryRun(t *testing.T) {
 	if want := 3*4 + 2; !res.DryRun || res.Keys != want || len(res.Writes) != want {
 		t.Fatalf("dry run listed %d keys, want %d: %+v", res.Keys, want, res)
 	}
-	if w, want := res.Writes[0], (bundle.Keys{}).Schema("s0000", "1.1.0"); w.Key != want || w.Kind != "schema" || w.Size == 0 {
+	if w, want := res.Writes[0], (etcdstore.Keys{}).Schema("s0000", "1.1.0"); w.Key != want || w.Kind != "schema" || w.Size == 0 {
 		t.Errorf("first write %+v", w)
 	}
 }
 
 func TestPublishPrunesOldGenerations(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	keys := bundle.Keys{Prefix: "/pruned"}
+	keys := etcdstore.Keys{Prefix: "/pruned"}
 	var last *bundle.Bundle
 	for v := 1; v <= 5; v++ {
 		last = mustBundle(t, spec{schemas: 3, versions: v})
@@ -233,7 +234,7 @@ func TestPublishPrunesOldGenerations(t *testing.T) {
 		}
 	}
 	gens := indexGenerations(t, cli, keys)
-	if len(gens) != 3 || !gens[bundle.Ref(last.Manifest.Generation)] {
+	if len(gens) != 3 || !gens[etcdstore.Ref(last.Manifest.Generation)] {
 		t.Fatalf("index keys of %d generations kept, want 3 with the current: %v", len(gens), gens)
 	}
 	checkPublished(t, cli, keys, last)
@@ -248,7 +249,7 @@ func TestPublishPrunesOldGenerations(t *testing.T) {
 // publish prunes what this one left.
 func TestPublishPruneFailsAfterSwitch(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	keys := bundle.Keys{Prefix: "/prunefail"}
+	keys := etcdstore.Keys{Prefix: "/prunefail"}
 	publish := func(ctx context.Context, kv clientv3.KV, b *bundle.Bundle) (*Result, error) {
 		s := New(kv, testLogger(t))
 		s.Keys, s.KeepGenerations = keys, 1
@@ -292,7 +293,7 @@ func TestPublishPruneFailsAfterSwitch(t *testing.T) {
 
 // indexGenerations returns the refs of the generations whose index keys are
 // in etcd.
-func indexGenerations(t *testing.T, cli clientv3.KV, keys bundle.Keys) map[string]bool {
+func indexGenerations(t *testing.T, cli clientv3.KV, keys etcdstore.Keys) map[string]bool {
 	t.Helper()
 	resp, err := cli.Get(t.Context(), keys.IndexRoot(), clientv3.WithPrefix(), clientv3.WithKeysOnly())
 	if err != nil {
@@ -320,7 +321,7 @@ func TestPublishOpenedBundle(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustPublish(t, cli, opened)
-	checkPublished(t, cli, bundle.Keys{}, a)
+	checkPublished(t, cli, etcdstore.Keys{}, a)
 
 	// One more version of s0002, the rest as on disk.
 	next, err := bundle.Open(dir)
@@ -344,7 +345,7 @@ func TestPublishOpenedBundle(t *testing.T) {
 	if res.Keys != 6 {
 		t.Errorf("wrote %d keys, want 6: %v", res.Keys, res.Writes)
 	}
-	x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+	x, _, err := etcdstore.LoadGeneration(t.Context(), cli, etcdstore.Keys{})
 	if err != nil || x.Schemas[2].Latest != "1.2.0" || x.Schemas[2].Count != 3 {
 		t.Fatalf("after the incremental bundle: %+v, %v", x, err)
 	}
@@ -372,11 +373,11 @@ func TestPublishNewPins(t *testing.T) {
 	if _, err := s.Publish(t.Context(), b); err != nil {
 		t.Fatal(err)
 	}
-	x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+	x, _, err := etcdstore.LoadGeneration(t.Context(), cli, etcdstore.Keys{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vl, err := bundle.LoadVersions(t.Context(), cli, bundle.Keys{}, &x.Schemas[1])
+	vl, err := etcdstore.LoadVersions(t.Context(), cli, etcdstore.Keys{}, &x.Schemas[1])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -29,7 +30,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 // and records any mix of two generations it sees.
 type reader struct {
 	kv   clientv3.KV
-	keys bundle.Keys
+	keys etcdstore.Keys
 	// latest maps each generation to the latest version all its schemas have.
 	latest map[string]string
 
@@ -38,7 +39,7 @@ type reader struct {
 	mix  []string
 }
 
-func newReader(kv clientv3.KV, keys bundle.Keys, bundles ...*bundle.Bundle) *reader {
+func newReader(kv clientv3.KV, keys etcdstore.Keys, bundles ...*bundle.Bundle) *reader {
 	r := &reader{kv: kv, keys: keys, latest: map[string]string{}, seen: map[string]int{}}
 	for _, b := range bundles {
 		r.latest[b.Manifest.Generation] = b.Manifest.Schemas[0].Latest
@@ -67,7 +68,7 @@ func (r *reader) run(ctx context.Context) {
 func (r *reader) readOnce(ctx context.Context) (gen, mix string) {
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	x, _, err := bundle.LoadGeneration(cctx, r.kv, r.keys)
+	x, _, err := etcdstore.LoadGeneration(cctx, r.kv, r.keys)
 	if err != nil {
 		return "", ""
 	}
@@ -82,7 +83,7 @@ func (r *reader) readOnce(ctx context.Context) (gen, mix string) {
 	if err != nil {
 		return "", ""
 	}
-	var cur bundle.Current
+	var cur etcdstore.Current
 	if kvs := resp.Responses[0].GetResponseRange().Kvs; len(kvs) == 0 || json.Unmarshal(kvs[0].Value, &cur) != nil {
 		return "", "generation key missing or unreadable after a publish"
 	}
@@ -91,7 +92,7 @@ func (r *reader) readOnce(ctx context.Context) (gen, mix string) {
 	}
 	want = r.latest[cur.Generation]
 	for _, kv := range resp.Responses[1].GetResponseRange().Kvs {
-		if strings.HasSuffix(string(kv.Key), "/"+bundle.LatestKey) && string(kv.Value) != want {
+		if strings.HasSuffix(string(kv.Key), "/"+etcdstore.LatestKey) && string(kv.Value) != want {
 			return "", fmt.Sprintf("mirror %s = %s under generation %s, want %s", kv.Key, kv.Value, short(cur.Generation), want)
 		}
 	}
@@ -148,14 +149,14 @@ func TestPublishReadersNeverSeeMix(t *testing.T) {
 			for v := 1; v <= tt.bundles; v++ {
 				bundles = append(bundles, mustBundle(t, spec{schemas: tt.schemas, versions: v}))
 			}
-			r := newReader(rcli, bundle.Keys{}, bundles...)
+			r := newReader(rcli, etcdstore.Keys{}, bundles...)
 			stop := startReader(t, r)
 			for _, b := range bundles {
 				mustPublish(t, cli, b)
 				r.waitSeen(t, b.Manifest.Generation)
 			}
 			stop()
-			checkPublished(t, cli, bundle.Keys{}, bundles[len(bundles)-1])
+			checkPublished(t, cli, etcdstore.Keys{}, bundles[len(bundles)-1])
 		})
 	}
 }
@@ -181,7 +182,7 @@ func TestPublishRace(t *testing.T) {
 		if res.Conflicts != 1 || res.Previous != older.Manifest.Generation {
 			t.Fatalf("result %+v, want one conflict over the older bundle", res)
 		}
-		checkPublished(t, cli, bundle.Keys{}, newer)
+		checkPublished(t, cli, etcdstore.Keys{}, newer)
 	})
 	t.Run("LoserIsOlder", func(t *testing.T) {
 		srv := etcdtest.Start(t)
@@ -196,7 +197,7 @@ func TestPublishRace(t *testing.T) {
 		if !errors.Is(err, ErrOlder) {
 			t.Fatalf("got %v, want ErrOlder after the conflict", err)
 		}
-		checkPublished(t, cli, bundle.Keys{}, newer)
+		checkPublished(t, cli, etcdstore.Keys{}, newer)
 	})
 	t.Run("Concurrent", func(t *testing.T) {
 		srv := etcdtest.Start(t)
@@ -220,7 +221,7 @@ func TestPublishRace(t *testing.T) {
 		}
 		wg.Wait()
 		cli := srv.Client(t)
-		x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+		x, _, err := etcdstore.LoadGeneration(t.Context(), cli, etcdstore.Keys{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,7 +230,7 @@ func TestPublishRace(t *testing.T) {
 				t.Errorf("syncer %d: %v", i, errs[i])
 			}
 			if b.Manifest.Generation == x.Current.Generation {
-				checkPublished(t, cli, bundle.Keys{}, b)
+				checkPublished(t, cli, etcdstore.Keys{}, b)
 				return
 			}
 		}
@@ -248,7 +249,7 @@ func TestPublishIndexPrunedBeforeSwitch(t *testing.T) {
 	// The other syncer switches to h, then waits before it prunes.
 	atPrune, prune, pruned := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	okv := &hookKV{KV: other, onGet: func(key string) {
-		if key == (bundle.Keys{}).IndexRoot() {
+		if key == (etcdstore.Keys{}).IndexRoot() {
 			close(atPrune)
 			<-prune
 		}
@@ -282,7 +283,7 @@ func TestPublishIndexPrunedBeforeSwitch(t *testing.T) {
 	if res.Conflicts != 1 {
 		t.Errorf("%d conflicts, want 1: the switch must notice its index is gone", res.Conflicts)
 	}
-	checkPublished(t, cli, bundle.Keys{}, g)
+	checkPublished(t, cli, etcdstore.Keys{}, g)
 }
 
 func TestPublishClusterMemberDown(t *testing.T) {
@@ -292,7 +293,7 @@ func TestPublishClusterMemberDown(t *testing.T) {
 	a := mustBundle(t, spec{schemas: 300, versions: 2})
 	b := mustBundle(t, spec{schemas: 300, versions: 3})
 	mustPublish(t, cli, a)
-	r := newReader(rcli, bundle.Keys{}, a, b)
+	r := newReader(rcli, etcdstore.Keys{}, a, b)
 	stop := startReader(t, r)
 	r.waitSeen(t, a.Manifest.Generation)
 
@@ -327,7 +328,7 @@ func TestPublishClusterMemberDown(t *testing.T) {
 	r.waitSeen(t, b.Manifest.Generation)
 	stop()
 	t.Logf("stopped leader %s; %s", stopped, res)
-	checkPublished(t, rcli, bundle.Keys{}, b)
+	checkPublished(t, rcli, etcdstore.Keys{}, b)
 }
 
 // warnHook is a log handler that calls fn at the first warning: the sync
@@ -371,5 +372,5 @@ func TestPublishRetriesWhileEtcdDown(t *testing.T) {
 		t.Fatal("the sync never retried")
 	}
 	t.Log(res)
-	checkPublished(t, cli, bundle.Keys{}, b)
+	checkPublished(t, cli, etcdstore.Keys{}, b)
 }

@@ -12,6 +12,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // existing is what etcd holds of the keys a plan's changed schemas need.
@@ -21,7 +22,7 @@ type existing struct {
 	// blobs holds the content-addressed keys present.
 	blobs map[string]bool
 	// lists are the published version lists of changed schemas.
-	lists map[string]*bundle.VersionList
+	lists map[string]*etcdstore.VersionList
 	// shards maps the plan's index shard keys present to their bytes.
 	shards map[string][]byte
 }
@@ -35,11 +36,11 @@ type readOp struct {
 // readExisting reads, in transactions of reads, the keys of the changed
 // schemas: their version bytes and latest mirror, which of their
 // content-addressed keys exist, and their published version lists.
-func (s *Syncer) readExisting(ctx context.Context, p *plan, changed []int, published map[string]bundle.Entry) (*existing, error) {
+func (s *Syncer) readExisting(ctx context.Context, p *plan, changed []int, published map[string]etcdstore.Entry) (*existing, error) {
 	ex := &existing{
 		schemas: make(map[string]map[string][]byte, len(changed)),
 		blobs:   map[string]bool{},
-		lists:   map[string]*bundle.VersionList{},
+		lists:   map[string]*etcdstore.VersionList{},
 		shards:  map[string][]byte{},
 	}
 	keysOnly := func(r *pb.RangeResponse) error {
@@ -71,7 +72,7 @@ func (s *Syncer) readExisting(ctx context.Context, p *plan, changed []int, publi
 				if len(r.Kvs) == 0 {
 					return fmt.Errorf("%s: %w: the published index names a missing version list", key, bundle.ErrCorrupt)
 				}
-				var vl bundle.VersionList
+				var vl etcdstore.VersionList
 				if err := json.Unmarshal(r.Kvs[0].Value, &vl); err != nil {
 					return fmt.Errorf("%s: %w: %v", key, bundle.ErrCorrupt, err)
 				}
@@ -120,7 +121,7 @@ func (s *Syncer) readBatch(ctx context.Context, ops []readOp) error {
 // writes returns the keys the plan needs that etcd lacks, immutable ones
 // first and the index shards last, and the latest mirrors to change. A
 // version whose bytes in etcd differ from the bundle's is ErrMutated.
-func (ex *existing) writes(keys bundle.Keys, p *plan, changed []int) (writes, mirrors []write, err error) {
+func (ex *existing) writes(keys etcdstore.Keys, p *plan, changed []int) (writes, mirrors []write, err error) {
 	for _, i := range changed {
 		sp := &p.schemas[i]
 		id := sp.entry.ID
@@ -154,7 +155,7 @@ func (ex *existing) writes(keys bundle.Keys, p *plan, changed []int) (writes, mi
 		if k := keys.Versions(id, sp.entry.Versions); !ex.blobs[k] {
 			writes = append(writes, write{key: k, value: sp.list, kind: kindBlob})
 		}
-		if string(vals[bundle.LatestKey]) != sp.entry.Latest {
+		if string(vals[etcdstore.LatestKey]) != sp.entry.Latest {
 			mirrors = append(mirrors, write{key: keys.Latest(id), value: []byte(sp.entry.Latest), kind: kindMirror})
 		}
 	}
@@ -176,7 +177,7 @@ func (ex *existing) writes(keys bundle.Keys, p *plan, changed []int) (writes, mi
 // published generation has more. That is what a bundle compiled at an
 // ancestor of the published commit looks like, since versions are never
 // unpublished.
-func older(p *plan, changed []int, published map[string]bundle.Entry, lists map[string]*bundle.VersionList) bool {
+func older(p *plan, changed []int, published map[string]etcdstore.Entry, lists map[string]*etcdstore.VersionList) bool {
 	if len(p.schemas) > len(published) {
 		return false
 	}
@@ -208,7 +209,7 @@ func older(p *plan, changed []int, published map[string]bundle.Entry, lists map[
 // from the schemas it changes. A history only grows, so a bundle that is
 // not older yet lacks versions was compiled from a rewritten history,
 // another repository, or under limits that now refuse what was published.
-func dropped(p *plan, changed []int, published map[string]bundle.Entry, lists map[string]*bundle.VersionList) []string {
+func dropped(p *plan, changed []int, published map[string]etcdstore.Entry, lists map[string]*etcdstore.VersionList) []string {
 	var out []string
 	inPlan := make(map[string]bool, len(p.schemas))
 	for i := range p.schemas {

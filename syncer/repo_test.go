@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/internal/gittest"
 )
@@ -48,7 +48,7 @@ func TestRepoWatcherPublishesNewCommits(t *testing.T) {
 
 	latest := func(t *testing.T) (string, int) {
 		t.Helper()
-		x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+		x, _, err := etcdstore.LoadGeneration(t.Context(), cli, etcdstore.Keys{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdembed"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // RestoreOptions describes the etcd member a restored data directory is for,
@@ -180,7 +181,7 @@ func RestoreFile(path string, opts RestoreOptions, logger *slog.Logger) error {
 // throwaway etcd on loopback, publishes b into it, snapshots it and
 // restores the data directory from that snapshot. Git is the truth; the
 // bundle compiled from it rebuilds etcd.
-func RestoreBundle(ctx context.Context, b *bundle.Bundle, keys bundle.Keys, opts RestoreOptions, logger *slog.Logger) (*Result, error) {
+func RestoreBundle(ctx context.Context, b *bundle.Bundle, keys etcdstore.Keys, opts RestoreOptions, logger *slog.Logger) (*Result, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err

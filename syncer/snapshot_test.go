@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdembed"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -94,7 +94,7 @@ func TestSnapshotRestore(t *testing.T) {
 			if err != nil || name != info.Name {
 				t.Fatalf("Restore = %q, %v", name, err)
 			}
-			checkPublished(t, startRestored(t, opts.DataDir, peer), bundle.Keys{}, b)
+			checkPublished(t, startRestored(t, opts.DataDir, peer), etcdstore.Keys{}, b)
 		})
 	}
 }
@@ -242,7 +242,7 @@ func TestSnapshotPruneKeepsNewest(t *testing.T) {
 func TestRestoreBundle(t *testing.T) {
 	b := mustRepoBundle(t)
 	opts, peer := restoreOptions(t)
-	keys := bundle.Keys{Prefix: "/registry"}
+	keys := etcdstore.Keys{Prefix: "/registry"}
 	res, err := RestoreBundle(t.Context(), b, keys, opts, testLogger(t))
 	if err != nil {
 		t.Fatal(err)

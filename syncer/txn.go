@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // Transient reports whether an etcd error is worth retrying: a timeout, a
@@ -169,7 +170,7 @@ func (s *Syncer) fenced(ctx context.Context) error {
 // transaction guarded by the mod revision read before (0: none), with the
 // latest mirrors when they fit. It returns the value written, its mod
 // revision and the mirrors left to write.
-func (s *Syncer) switchGeneration(ctx context.Context, p *plan, modRev int64, prevPending bool, mirrors []write, res *Result) (bundle.Current, int64, []write, error) {
+func (s *Syncer) switchGeneration(ctx context.Context, p *plan, modRev int64, prevPending bool, mirrors []write, res *Result) (etcdstore.Current, int64, []write, error) {
 	key := s.Keys.Generation()
 	size := len(key) + 512
 	for _, m := range mirrors {
@@ -181,7 +182,7 @@ func (s *Syncer) switchGeneration(ctx context.Context, p *plan, modRev int64, pr
 		rest = nil
 	}
 	cur := p.current(s.Now().UTC().Format(time.RFC3339Nano), !fit || prevPending)
-	value, err := bundle.EncodeValue(cur)
+	value, err := etcdstore.EncodeValue(cur)
 	if err != nil {
 		return cur, 0, nil, err
 	}

@@ -12,7 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 func TestTransient(t *testing.T) {
@@ -117,14 +117,14 @@ func TestOlder(t *testing.T) {
 		}
 		return p
 	}
-	published := func(p *plan) (map[string]bundle.Entry, map[string]*bundle.VersionList) {
-		entries := map[string]bundle.Entry{}
-		lists := map[string]*bundle.VersionList{}
+	published := func(p *plan) (map[string]etcdstore.Entry, map[string]*etcdstore.VersionList) {
+		entries := map[string]etcdstore.Entry{}
+		lists := map[string]*etcdstore.VersionList{}
 		for _, sp := range p.schemas {
 			entries[sp.entry.ID] = sp.entry
-			vl := &bundle.VersionList{}
+			vl := &etcdstore.VersionList{}
 			for _, v := range sp.versions {
-				vl.Versions = append(vl.Versions, bundle.VersionInfo{Version: v.version, Digest: v.digest})
+				vl.Versions = append(vl.Versions, etcdstore.VersionInfo{Version: v.version, Digest: v.digest})
 			}
 			lists[sp.entry.ID] = vl
 		}

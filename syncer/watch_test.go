@@ -11,6 +11,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -66,7 +67,7 @@ func TestWatchPublishesNewBundles(t *testing.T) {
 		waitAttempt(t, attempts, "publish of bundle "+short(b.Manifest.Generation), func(a Attempt) bool {
 			return a.Generation == b.Manifest.Generation && a.Err == nil
 		})
-		checkPublished(t, cli, bundle.Keys{}, b)
+		checkPublished(t, cli, etcdstore.Keys{}, b)
 	}
 }
 
@@ -112,7 +113,7 @@ func TestWatchIgnoresHalfWrittenBundle(t *testing.T) {
 	waitAttempt(t, attempts, "a refusal of the half-written bundle", func(at Attempt) bool {
 		return at.Err != nil && errors.Is(at.Err, bundle.ErrCorrupt)
 	})
-	x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+	x, _, err := etcdstore.LoadGeneration(t.Context(), cli, etcdstore.Keys{})
 	if err != nil || x.Current.Generation != a.Manifest.Generation {
 		t.Fatalf("after a half-written bundle the generation is %v (%v), want the first", x, err)
 	}
@@ -140,5 +141,5 @@ func TestWatchIgnoresHalfWrittenBundle(t *testing.T) {
 	waitAttempt(t, attempts, "publish of the completed bundle", func(at Attempt) bool {
 		return at.Generation == b.Manifest.Generation && at.Err == nil
 	})
-	checkPublished(t, cli, bundle.Keys{}, b)
+	checkPublished(t, cli, etcdstore.Keys{}, b)
 }

@@ -173,11 +173,6 @@ func (c *choice) Set(s string) error { *c.p = s; return nil }
 // errHelp ends a command after -h printed its usage: exit 0.
 var errHelp = &exitError{code: exitOK}
 
-// notImplemented is the answer of a command whose part is not built yet.
-func notImplemented(name string) error {
-	return &exitError{code: exitUsage, err: fmt.Errorf("%s: not implemented yet", name)}
-}
-
 // intersperse moves the flags of args, with their values, before its
 // arguments, keeping the order of each, and puts "--" between them, so that
 // the flag package, which stops at the first argument, reads every flag.

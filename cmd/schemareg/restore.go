@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/syncer"
 )
 
@@ -15,7 +16,7 @@ func runRestore(ctx context.Context, args []string, e *env) error {
 	from := fs.String("from", "", "the snapshot store: s3://bucket/prefix or file:///dir")
 	name := fs.String("snapshot", "latest", "the snapshot to restore: its name, or latest")
 	fromBundle := fs.String("from-bundle", "", "restore from this bundle `folder` instead: a fresh etcd filled from it")
-	prefix := fs.String("prefix", bundle.DefaultPrefix, "with --from-bundle: the registry's etcd key prefix")
+	prefix := fs.String("prefix", etcdstore.DefaultPrefix, "with --from-bundle: the registry's etcd key prefix")
 	dataDir := fs.String("data-dir", "", "the etcd data directory to create; it must not exist or be empty")
 	member := fs.String("name", "default", "the etcd member's name")
 	peers := fs.String("initial-advertise-peer-urls", "http://localhost:2380", "the member's peer URLs, comma-separated")
@@ -49,7 +50,7 @@ func runRestore(ctx context.Context, args []string, e *env) error {
 		if err != nil {
 			return usageErrorf("restore: %v", err)
 		}
-		res, err := syncer.RestoreBundle(ctx, b, bundle.Keys{Prefix: *prefix}, opts, logger)
+		res, err := syncer.RestoreBundle(ctx, b, etcdstore.Keys{Prefix: *prefix}, opts, logger)
 		if err != nil {
 			return fmt.Errorf("restore: %w", err)
 		}

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdclient"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/server"
 	"github.com/schemareg/schemareg/server/confluent"
 )
@@ -23,7 +23,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	etcd.RegisterFlags(fs)
 	var o server.Options
 	addr := fs.String("addr", ":8000", "the `address` to listen on")
-	prefix := fs.String("prefix", bundle.DefaultPrefix, "the registry's etcd key prefix")
+	prefix := fs.String("prefix", etcdstore.DefaultPrefix, "the registry's etcd key prefix")
 	fs.DurationVar(&o.MaxAge, "max-age", server.DefaultMaxAge, "Cache-Control max-age of latest versions and lists")
 	fs.DurationVar(&o.CacheTTL, "cache-ttl", server.DefaultCacheTTL, "how long a cached answer is trusted without asking etcd")
 	fs.Int64Var(&o.CacheBytes, "cache-bytes", server.DefaultCacheBytes, "the cache's bound in bytes")
@@ -94,7 +94,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usageErrorf("serve: %v", err)
 	}
-	o.Keys = bundle.Keys{Prefix: *prefix}
+	o.Keys = etcdstore.Keys{Prefix: *prefix}
 	if git.Repo != "" {
 		if *writeTokens == "" && *tlsClientCA == "" {
 			return usageErrorf("serve: --git-repo needs writers to authenticate: give --write-token-file or --tls-client-ca")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdembed"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/syncer"
 )
@@ -30,7 +31,7 @@ func checkRestored(t *testing.T, dataDir, peer, prefix string, b *bundle.Bundle)
 		t.Fatalf("start etcd on the restored data: %v", err)
 	}
 	defer srv.Close()
-	x, _, err := bundle.LoadGeneration(t.Context(), etcdtest.NewClient(t, srv.Endpoints()), bundle.Keys{Prefix: prefix})
+	x, _, err := etcdstore.LoadGeneration(t.Context(), etcdtest.NewClient(t, srv.Endpoints()), etcdstore.Keys{Prefix: prefix})
 	if err != nil || x.Current.Generation != b.Manifest.Generation {
 		t.Fatalf("restored generation %v, %v; want %s", x, err, b.Manifest.Generation)
 	}
@@ -75,7 +76,7 @@ func TestSnapshotAndRestoreCommands(t *testing.T) {
 			if code != 0 || !strings.Contains(stdout, "restored") {
 				t.Fatalf("restore: exit %d\n%s%s", code, stdout, stderr)
 			}
-			checkRestored(t, data, peer, bundle.DefaultPrefix, b)
+			checkRestored(t, data, peer, etcdstore.DefaultPrefix, b)
 		})
 	}
 	t.Run("KeepOne", func(t *testing.T) {

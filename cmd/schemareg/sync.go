@@ -14,6 +14,7 @@ import (
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdclient"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/syncer"
 )
 
@@ -25,7 +26,7 @@ func runSync(ctx context.Context, args []string, e *env) error {
 	repo := fs.String("repo", "", "compile this Git repository `folder` and publish the bundle, instead of --bundle")
 	ref := fs.String("ref", "HEAD", "with --repo: the branch or revision to compile")
 	dir := fs.String("dir", "schemas", "with --repo: the schemas folder inside the repository")
-	prefix := fs.String("prefix", bundle.DefaultPrefix, "the registry's etcd key prefix")
+	prefix := fs.String("prefix", etcdstore.DefaultPrefix, "the registry's etcd key prefix")
 	watch := fs.Bool("watch", false, "keep running: publish each new bundle (or each new commit with --repo)")
 	elect := fs.Bool("elect", true, "with --watch: publish only while leading the syncers of --prefix (etcd election)")
 	leaseTTL := fs.Int("lease-ttl", syncer.DefaultLeaseTTL, "with --elect: seconds a dead leader keeps the leadership")
@@ -57,7 +58,7 @@ func runSync(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	keys := bundle.Keys{Prefix: *prefix}
+	keys := etcdstore.Keys{Prefix: *prefix}
 	newSyncer := func(kv clientv3.KV) *syncer.Syncer {
 		s := syncer.New(kv, logger)
 		s.Keys, s.DryRun, s.Force, s.KeepGenerations = keys, *dryRun, *force, *keep

@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/internal/gittest"
 	"github.com/schemareg/schemareg/internal/syncbuf"
@@ -47,7 +48,7 @@ func writeBundle(t *testing.T, dir string, n int) *bundle.Bundle {
 
 func publishedGeneration(t *testing.T, srv *etcdtest.Server, prefix string) string {
 	t.Helper()
-	x, _, err := bundle.LoadGeneration(t.Context(), srv.Client(t), bundle.Keys{Prefix: prefix})
+	x, _, err := etcdstore.LoadGeneration(t.Context(), srv.Client(t), etcdstore.Keys{Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestSyncWatchCommand(t *testing.T) {
 	waitGeneration := func(gen string) {
 		t.Helper()
 		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			x, _, err := bundle.LoadGeneration(t.Context(), srv.Client(t), bundle.Keys{})
+			x, _, err := etcdstore.LoadGeneration(t.Context(), srv.Client(t), etcdstore.Keys{})
 			if err == nil && x.Current.Generation == gen {
 				return
 			}
@@ -166,7 +167,7 @@ func TestSyncRepoCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the compiled bundle was not written: %v", err)
 	}
-	if got := publishedGeneration(t, srv, bundle.DefaultPrefix); got != b.Manifest.Generation {
+	if got := publishedGeneration(t, srv, etcdstore.DefaultPrefix); got != b.Manifest.Generation {
 		t.Fatalf("published %s, the bundle is %s", got, b.Manifest.Generation)
 	}
 }

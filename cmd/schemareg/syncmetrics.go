@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/schemareg/schemareg/syncer"
@@ -49,7 +50,7 @@ func newSyncMetrics() *syncMetrics {
 		m.attempts.WithLabelValues(r)
 	}
 	m.reg.MustRegister(m.attempts, m.duration, m.lastSuccess, m.leader,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // group is a run of synthetic schemas of a bundle: ids "<prefix>0000", ...
@@ -111,14 +112,6 @@ func arrowOf(data []byte) ([]byte, error) {
 	return d.ArrowIPC(nil)
 }
 
-// writeBundle writes b to dir, replacing the bundle there.
-func writeBundle(t testing.TB, dir string, b *bundle.Bundle) {
-	t.Helper()
-	if err := bundle.Write(dir, b); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // writePlain writes b to a new plain folder, with no store of schema files
 // beside it and no sync of the file system: the quick way for a test that
 // writes many bundles, each read by a process started after.
@@ -172,14 +165,6 @@ func layoutPlain(dir string, b *bundle.Bundle) error {
 	return nil
 }
 
-// newBundleDir returns a bundle folder holding b.
-func newBundleDir(t testing.TB, b *bundle.Bundle) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "bundle")
-	writeBundle(t, dir, b)
-	return dir
-}
-
 // versionOf returns a version of a schema of b.
 func versionOf(b *bundle.Bundle, id, version string) (*bundle.Version, bool) {
 	s, ok := b.Manifest.Schema(id)
@@ -197,7 +182,7 @@ func latestOf(s *bundle.Schema) *bundle.Version {
 
 // short shortens a generation for messages.
 func short(gen string) string {
-	if r := bundle.Ref(gen); len(r) > 12 {
+	if r := etcdstore.Ref(gen); len(r) > 12 {
 		return r[:12]
 	}
 	return gen

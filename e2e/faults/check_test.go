@@ -15,13 +15,14 @@ import (
 
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdembed"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/syncer"
 )
 
 // checkEtcd fails the test unless etcd holds one of the candidate bundles,
 // whole; it returns that bundle.
-func checkEtcd(t *testing.T, kv clientv3.KV, keys bundle.Keys, candidates ...*bundle.Bundle) *bundle.Bundle {
+func checkEtcd(t *testing.T, kv clientv3.KV, keys etcdstore.Keys, candidates ...*bundle.Bundle) *bundle.Bundle {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -38,8 +39,8 @@ func checkEtcd(t *testing.T, kv clientv3.KV, keys bundle.Keys, candidates ...*bu
 // index entries, each schema's version list, every version's bytes (a
 // version that changed its bytes is an error), its changes, its Arrow
 // schema and, unless the mirrors are pending, the latest mirror.
-func verifyEtcd(ctx context.Context, kv clientv3.KV, keys bundle.Keys, candidates ...*bundle.Bundle) (*bundle.Bundle, error) {
-	x, rev, err := bundle.LoadGeneration(ctx, kv, keys)
+func verifyEtcd(ctx context.Context, kv clientv3.KV, keys etcdstore.Keys, candidates ...*bundle.Bundle) (*bundle.Bundle, error) {
+	x, rev, err := etcdstore.LoadGeneration(ctx, kv, keys)
 	if err != nil {
 		return nil, fmt.Errorf("etcd holds no whole generation: %w", err)
 	}
@@ -58,11 +59,11 @@ func verifyEtcd(ctx context.Context, kv clientv3.KV, keys bundle.Keys, candidate
 	if err := compareIndex(x, b); err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
-	entries := make([]*bundle.Entry, len(x.Schemas))
+	entries := make([]*etcdstore.Entry, len(x.Schemas))
 	for i := range x.Schemas {
 		entries[i] = &x.Schemas[i]
 	}
-	lists, err := bundle.LoadVersionLists(ctx, kv, keys, entries, 0)
+	lists, err := etcdstore.LoadVersionLists(ctx, kv, keys, entries, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
@@ -104,8 +105,8 @@ func verifyEtcd(ctx context.Context, kv clientv3.KV, keys bundle.Keys, candidate
 
 // checkIndex checks that the generation published is b's and its index
 // b's, without reading the keys it leads to.
-func checkIndex(ctx context.Context, kv clientv3.KV, keys bundle.Keys, b *bundle.Bundle) error {
-	x, rev, err := bundle.LoadGeneration(ctx, kv, keys)
+func checkIndex(ctx context.Context, kv clientv3.KV, keys etcdstore.Keys, b *bundle.Bundle) error {
+	x, rev, err := etcdstore.LoadGeneration(ctx, kv, keys)
 	if err != nil {
 		return err
 	}
@@ -116,7 +117,7 @@ func checkIndex(ctx context.Context, kv clientv3.KV, keys bundle.Keys, b *bundle
 }
 
 // compareIndex checks that an index is the bundle's.
-func compareIndex(x *bundle.Index, b *bundle.Bundle) error {
+func compareIndex(x *etcdstore.Index, b *bundle.Bundle) error {
 	m := &b.Manifest
 	if x.Current.Commit != m.Source.Commit || len(x.Schemas) != len(m.Schemas) {
 		return fmt.Errorf("index of %d schemas at commit %s, the bundle has %d at %s", len(x.Schemas), x.Current.Commit, len(m.Schemas), m.Source.Commit)
@@ -133,7 +134,7 @@ func compareIndex(x *bundle.Index, b *bundle.Bundle) error {
 }
 
 // compareVersionList checks a version list against the bundle's schema.
-func compareVersionList(vl *bundle.VersionList, s *bundle.Schema) error {
+func compareVersionList(vl *etcdstore.VersionList, s *bundle.Schema) error {
 	if vl.ID != s.ID || vl.Latest != s.Latest || len(vl.Versions) != len(s.Versions) {
 		return fmt.Errorf("version list of %s: latest %s, %d versions; the bundle has %s, %d", vl.ID, vl.Latest, len(vl.Versions), s.Latest, len(s.Versions))
 	}
@@ -148,7 +149,7 @@ func compareVersionList(vl *bundle.VersionList, s *bundle.Schema) error {
 
 // compareKeys checks the keys of one schema: every version's bytes against
 // its digest, its meta and Arrow keys, and the latest mirror.
-func compareKeys(keys bundle.Keys, vl *bundle.VersionList, got map[string][]byte, mirrorsPending bool) error {
+func compareKeys(keys etcdstore.Keys, vl *etcdstore.VersionList, got map[string][]byte, mirrorsPending bool) error {
 	for _, v := range vl.Versions {
 		data, ok := got[keys.Schema(vl.ID, v.Version)]
 		if !ok {
@@ -256,7 +257,7 @@ func checkRestored(t *testing.T, data, peer string, b *bundle.Bundle) {
 		t.Fatalf("etcd does not start on the restored data: %v", err)
 	}
 	defer srv.Close()
-	checkEtcd(t, etcdtest.NewClient(t, srv.Endpoints()), bundle.Keys{Prefix: bundle.DefaultPrefix}, b)
+	checkEtcd(t, etcdtest.NewClient(t, srv.Endpoints()), etcdstore.Keys{Prefix: etcdstore.DefaultPrefix}, b)
 }
 
 // emptyOrAbsent fails the test when dir holds anything.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server"
@@ -27,7 +28,7 @@ func TestServeEtcdDownAtStart(t *testing.T) {
 
 	_, base := startServe(t, srv.Endpoints(), "--call-timeout", "1s")
 	r := get(t.Context(), base+"/ready")
-	var st server.Status
+	var st api.Status
 	if r.Status != http.StatusServiceUnavailable || json.Unmarshal(r.Body, &st) != nil || st.Status != "starting" {
 		t.Errorf("/ready with etcd down: %d %s, want 503 starting", r.Status, r.Body)
 	}

@@ -14,7 +14,9 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server"
 )
@@ -37,7 +39,7 @@ func TestEtcdMemberLoss(t *testing.T) {
 	cluster := etcdtest.StartCluster(t, 3)
 	cli := cluster.Client(t)
 	etcdtest.WaitReady(t, cli)
-	keys := bundle.Keys{Prefix: bundle.DefaultPrefix}
+	keys := etcdstore.Keys{Prefix: etcdstore.DefaultPrefix}
 	endpoints := strings.Join(cluster.Endpoints(), ",")
 	a, b := racingBundles(t)
 	byGen := map[string]*bundle.Bundle{a.Manifest.Generation: a, b.Manifest.Generation: b}
@@ -120,7 +122,7 @@ func TestEtcdMemberLoss(t *testing.T) {
 	cluster.Members[second].Stop()
 	waitFor(t, 30*time.Second, "/ready 503 degraded", func() bool {
 		r := get(t.Context(), base+"/ready")
-		var st server.Status
+		var st api.Status
 		return r.Status == http.StatusServiceUnavailable && json.Unmarshal(r.Body, &st) == nil && st.Status == "degraded"
 	})
 	for _, path := range cached {

@@ -14,7 +14,9 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server"
 )
@@ -51,7 +53,7 @@ func TestRacingSyncers(t *testing.T) {
 	rnd := newRand(t)
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
-	keys := bundle.Keys{Prefix: bundle.DefaultPrefix}
+	keys := etcdstore.Keys{Prefix: etcdstore.DefaultPrefix}
 	endpoints := strings.Join(srv.Endpoints(), ",")
 	a, b := racingBundles(t)
 	byGen := map[string]*bundle.Bundle{a.Manifest.Generation: a, b.Manifest.Generation: b}
@@ -160,7 +162,7 @@ func TestRacingSyncers(t *testing.T) {
 }
 
 // generationVersion returns how many times the generation key was written.
-func generationVersion(t *testing.T, kv clientv3.KV, keys bundle.Keys) int64 {
+func generationVersion(t *testing.T, kv clientv3.KV, keys etcdstore.Keys) int64 {
 	t.Helper()
 	resp, err := kv.Get(t.Context(), keys.Generation())
 	if err != nil || len(resp.Kvs) == 0 {
@@ -238,7 +240,7 @@ func checkResponse(path string, r response, b *bundle.Bundle) error {
 	etag := strings.Trim(r.Header.Get("ETag"), `"`)
 	switch {
 	case path == "/schemas":
-		var l server.SchemaList
+		var l api.SchemaList
 		if err := json.Unmarshal(r.Body, &l); err != nil {
 			return err
 		}
@@ -247,7 +249,7 @@ func checkResponse(path string, r response, b *bundle.Bundle) error {
 		}
 		for i, e := range l.Schemas {
 			s := &b.Manifest.Schemas[i]
-			want := server.SchemaEntry{ID: s.ID, Latest: s.Latest, Digest: latestOf(s).Digest, Title: s.Title,
+			want := api.SchemaEntry{ID: s.ID, Latest: s.Latest, Digest: latestOf(s).Digest, Title: s.Title,
 				Description: s.Description, Deprecated: s.Deprecated, Compatibility: s.Compatibility}
 			if e != want {
 				return fmt.Errorf("entry %+v, the bundle says %+v", e, want)
@@ -258,7 +260,7 @@ func checkResponse(path string, r response, b *bundle.Bundle) error {
 		if !ok {
 			return fmt.Errorf("the bundle has no schema %s", parts[1])
 		}
-		var l server.VersionList
+		var l api.VersionList
 		if err := json.Unmarshal(r.Body, &l); err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -45,7 +46,7 @@ func TestSyncKilled(t *testing.T) {
 	rnd := newRand(t)
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
-	keys := bundle.Keys{Prefix: "/faults"}
+	keys := etcdstore.Keys{Prefix: "/faults"}
 	args := []string{"sync", "--etcd", strings.Join(srv.Endpoints(), ","), "--prefix", keys.Prefix,
 		"--keep-generations", "3", "--log-format", "json", "--force"} // each bundle lacks the batch before it
 
@@ -167,7 +168,7 @@ const (
 
 // killSync starts a sync and SIGKILLs it at a moment drawn by killDrawn,
 // and returns where the kill landed.
-func killSync(t *testing.T, rnd *rand.Rand, cli *clientv3.Client, keys bundle.Keys, args []string, fromStart, fromWrite *killWindow) string {
+func killSync(t *testing.T, rnd *rand.Rand, cli *clientv3.Client, keys etcdstore.Keys, args []string, fromStart, fromWrite *killWindow) string {
 	t.Helper()
 	m := watchWrites(t, cli, keys)
 	defer m.stop()
@@ -262,7 +263,7 @@ type writeMonitor struct {
 	done            chan struct{}
 }
 
-func watchWrites(t *testing.T, cli *clientv3.Client, keys bundle.Keys) *writeMonitor {
+func watchWrites(t *testing.T, cli *clientv3.Client, keys etcdstore.Keys) *writeMonitor {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	m := &writeMonitor{first: make(chan struct{}), switched: make(chan struct{}), from: revision(t, cli),

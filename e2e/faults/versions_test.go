@@ -10,6 +10,7 @@ import (
 
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdembed"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server"
 )
@@ -26,7 +27,7 @@ func TestVersionsNeverChange(t *testing.T) {
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
 	endpoints := strings.Join(srv.Endpoints(), ",")
-	keys := bundle.Keys{Prefix: bundle.DefaultPrefix}
+	keys := etcdstore.Keys{Prefix: etcdstore.DefaultPrefix}
 	lineage := func(n, pad int) *bundle.Bundle {
 		return makeBundle(t, n, group{prefix: "v", n: 20, versions: fixed(n), arrow: true, pad: pad})
 	}

@@ -1,6 +1,8 @@
 // Package bundle is the format every part of schemareg shares: the compiler
 // writes a bundle, the syncer publishes it to etcd, the server reads it back
-// from etcd and the site renders it.
+// from etcd and the site renders it. The package itself knows files, not
+// etcd: the layout of a bundle in etcd is package etcdstore's, which only the
+// syncer and the server import.
 //
 // # On disk
 //

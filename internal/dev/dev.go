@@ -28,8 +28,10 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/server"
 	"github.com/schemareg/schemareg/server/confluent"
 	"github.com/schemareg/schemareg/site"
@@ -88,7 +90,7 @@ func (c *Config) defaults() {
 		c.Addr = ":8000"
 	}
 	if c.Prefix == "" {
-		c.Prefix = bundle.DefaultPrefix
+		c.Prefix = etcdstore.DefaultPrefix
 	}
 	if c.SnapshotEvery <= 0 {
 		c.SnapshotEvery = 24 * time.Hour
@@ -134,7 +136,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	defer cli.Close()
 
-	keys := bundle.Keys{Prefix: cfg.Prefix}
+	keys := etcdstore.Keys{Prefix: cfg.Prefix}
 	bundleDir, siteDir := filepath.Join(cfg.DataDir, "bundle"), filepath.Join(cfg.DataDir, "site")
 	srv := server.New(cli, log, server.Options{Keys: keys})
 	pub := &publisher{log: log, bundleDir: bundleDir, siteDir: siteDir, srv: srv, force: cfg.Force}
@@ -226,7 +228,7 @@ func (p *publisher) docs(srv *server.Server, h http.Handler) http.Handler {
 // attempted records a compile attempt. The watcher has logged a failure
 // already; it is not logged again.
 func (p *publisher) attempted(a syncer.Attempt) {
-	rec := server.CompileAttempt{Commit: a.Commit, Time: time.Now().UTC().Format(time.RFC3339)}
+	rec := api.CompileAttempt{Commit: a.Commit, Time: time.Now().UTC().Format(time.RFC3339)}
 	var refusal *site.Refusal
 	switch {
 	case a.Err != nil:

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/client"
 	"github.com/schemareg/schemareg/internal/gittest"
 )
@@ -58,13 +59,13 @@ func TestCommitIsAnEventWithinASecond(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ev.Kind == client.EventReady {
+		if ev.Kind == api.EventReady {
 			repo.Write("schemas/ticks_v1.json", fmt.Sprintf(ticksV1, "1.1.0", `, "seq": {"type": "integer"}`))
 			repo.Commit("ticks_v1 1.1.0")
 			committed = time.Now()
 			continue
 		}
-		if ev.Kind != client.EventGeneration || len(ev.Changes) != 1 || ev.Changes[0].ID != "ticks_v1" || ev.Changes[0].Latest != "1.1.0" {
+		if ev.Kind != api.EventGeneration || len(ev.Changes) != 1 || ev.Changes[0].ID != "ticks_v1" || ev.Changes[0].Latest != "1.1.0" {
 			t.Fatalf("event %+v, want ticks_v1 1.1.0", ev)
 		}
 		d := time.Since(committed)

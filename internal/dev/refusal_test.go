@@ -12,8 +12,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/gittest"
-	"github.com/schemareg/schemareg/server"
 )
 
 // ticks is a closed-object schema with the properties named.
@@ -59,12 +59,12 @@ func devRun(t *testing.T, repo, dataDir string, force bool) (base string, stop f
 }
 
 // waitCompile polls /ready until the last compile attempt satisfies ok.
-func waitCompile(t *testing.T, base string, ok func(*server.CompileAttempt) bool) server.Status {
+func waitCompile(t *testing.T, base string, ok func(*api.CompileAttempt) bool) api.Status {
 	t.Helper()
-	var st server.Status
+	var st api.Status
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		_, body := get(t, base+"/ready")
-		st = server.Status{}
+		st = api.Status{}
 		if err := json.Unmarshal(body, &st); err == nil && st.LastCompile != nil && ok(st.LastCompile) {
 			return st
 		}
@@ -85,11 +85,11 @@ func TestRefusedCompileIsVisibleAndForceFollowsTheBranch(t *testing.T) {
 	data := t.TempDir()
 
 	base, stop := devRun(t, repo.Dir, data, false)
-	waitCompile(t, base, func(a *server.CompileAttempt) bool { return a.Error == "" && a.Commit == second.String() })
+	waitCompile(t, base, func(a *api.CompileAttempt) bool { return a.Error == "" && a.Commit == second.String() })
 	// Removing a property of a closed object with a minor bump is refused.
 	repo.Write("schemas/ticks_v1.json", ticks("1.4.0", "ts", "venue"))
 	bad := repo.Commit("drop side")
-	st := waitCompile(t, base, func(a *server.CompileAttempt) bool { return a.Error != "" })
+	st := waitCompile(t, base, func(a *api.CompileAttempt) bool { return a.Error != "" })
 	if st.LastCompile.Commit != bad.String() || !strings.Contains(st.LastCompile.Error, "INVALID_BUMP") || st.Commit != second.String() || st.LastCompile.Time == "" {
 		t.Errorf("/ready after the refusal: serves %s, last compile %+v", st.Commit, st.LastCompile)
 	}
@@ -104,7 +104,7 @@ func TestRefusedCompileIsVisibleAndForceFollowsTheBranch(t *testing.T) {
 	// version appears nowhere.
 	repo.Write("schemas/ticks_v1.json", ticks("2.0.0", "ts", "venue"))
 	fixed := repo.Commit("drop side with a major bump")
-	waitCompile(t, base, func(a *server.CompileAttempt) bool { return a.Error == "" && a.Commit == fixed.String() })
+	waitCompile(t, base, func(a *api.CompileAttempt) bool { return a.Error == "" && a.Commit == fixed.String() })
 	for _, path := range []string{"/schema/ticks_v1/versions", "/schemas", "/docs/", "/docs/ticks_v1/changelog/"} {
 		resp, body := get(t, base+path)
 		if resp.StatusCode != 200 || !strings.Contains(string(body), "2.0.0") || strings.Contains(string(body), `"1.4.0"`) || strings.Contains(string(body), "1.4.0/") {
@@ -124,14 +124,14 @@ func TestRefusedCompileIsVisibleAndForceFollowsTheBranch(t *testing.T) {
 		t.Fatal(err)
 	}
 	base, stop = devRun(t, repo.Dir, data, false)
-	st = waitCompile(t, base, func(a *server.CompileAttempt) bool { return a.Commit == first.String() })
+	st = waitCompile(t, base, func(a *api.CompileAttempt) bool { return a.Commit == first.String() })
 	if !strings.Contains(st.LastCompile.Error, "schemareg dev --force") || st.Commit != fixed.String() {
 		t.Errorf("after the reset: serves %s, last compile %+v", st.Commit, st.LastCompile)
 	}
 	stop()
 
 	base, _ = devRun(t, repo.Dir, data, true)
-	st = waitCompile(t, base, func(a *server.CompileAttempt) bool { return a.Commit == first.String() && a.Error == "" })
+	st = waitCompile(t, base, func(a *api.CompileAttempt) bool { return a.Commit == first.String() && a.Error == "" })
 	if st.Commit != first.String() {
 		t.Errorf("--force serves %s, want %s", st.Commit, first)
 	}

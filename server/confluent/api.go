@@ -13,6 +13,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // Content types Confluent's API speaks.
@@ -55,7 +56,7 @@ func ParseNaming(s string) (Naming, error) {
 // Options are the API's settings; New replaces zero values with defaults.
 type Options struct {
 	// Keys is the etcd layout to read.
-	Keys bundle.Keys
+	Keys etcdstore.Keys
 	// Naming names subjects; "" is NamingID.
 	Naming Naming
 	// CallTimeout bounds each etcd call.

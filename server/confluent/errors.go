@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // Confluent's error codes: the HTTP status followed by two digits.
@@ -54,7 +54,7 @@ func asError(err error) *Error {
 		return e
 	case errors.As(err, &u):
 		return errorf(http.StatusServiceUnavailable, CodeUnavailable, "the registry's store does not answer; retry later")
-	case errors.Is(err, bundle.ErrNotPublished):
+	case errors.Is(err, etcdstore.ErrNotPublished):
 		return errorf(http.StatusServiceUnavailable, CodeNotPublished, "no bundle is published yet; run schemareg sync")
 	default:
 		return errorf(http.StatusInternalServerError, CodeInternal, "internal error")

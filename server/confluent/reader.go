@@ -13,6 +13,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
 // maxCachedBytes bounds the schema bytes one generation's state keeps.
@@ -58,13 +59,13 @@ type subject struct {
 type version struct {
 	subject *subject
 	n       int
-	info    bundle.VersionInfo
+	info    etcdstore.VersionInfo
 }
 
 // reader loads generations from etcd and keeps the current one.
 type reader struct {
 	kv      clientv3.KV
-	keys    bundle.Keys
+	keys    etcdstore.Keys
 	timeout time.Duration
 
 	mu  sync.Mutex // serializes loads
@@ -81,9 +82,9 @@ func (r *reader) current(ctx context.Context) (*state, error) {
 		return nil, &unavailable{err: err}
 	}
 	if len(resp.Kvs) == 0 {
-		return nil, bundle.ErrNotPublished
+		return nil, etcdstore.ErrNotPublished
 	}
-	var cur bundle.Current
+	var cur etcdstore.Current
 	if err := json.Unmarshal(resp.Kvs[0].Value, &cur); err != nil {
 		return nil, fmt.Errorf("read %s: %w: %v", r.keys.Generation(), bundle.ErrCorrupt, err)
 	}
@@ -102,19 +103,19 @@ func (r *reader) current(ctx context.Context) (*state, error) {
 
 func (r *reader) load(ctx context.Context) (*state, error) {
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
-	x, _, err := bundle.LoadGeneration(cctx, r.kv, r.keys)
+	x, _, err := etcdstore.LoadGeneration(cctx, r.kv, r.keys)
 	cancel()
 	if err != nil {
-		if errors.Is(err, bundle.ErrNotPublished) || errors.Is(err, bundle.ErrCorrupt) {
+		if errors.Is(err, etcdstore.ErrNotPublished) || errors.Is(err, bundle.ErrCorrupt) {
 			return nil, err
 		}
 		return nil, &unavailable{err: err}
 	}
-	entries := make([]*bundle.Entry, len(x.Schemas))
+	entries := make([]*etcdstore.Entry, len(x.Schemas))
 	for i := range x.Schemas {
 		entries[i] = &x.Schemas[i]
 	}
-	lists, err := bundle.LoadVersionLists(ctx, r.kv, r.keys, entries, r.timeout)
+	lists, err := etcdstore.LoadVersionLists(ctx, r.kv, r.keys, entries, r.timeout)
 	if err != nil {
 		if errors.Is(err, bundle.ErrCorrupt) {
 			return nil, err
@@ -155,7 +156,7 @@ func (r *reader) schema(ctx context.Context, st *state, v *version) ([]byte, err
 	}
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	data, err := bundle.LoadSchema(cctx, r.kv, r.keys, v.subject.id, v.info.Version, v.info.Digest)
+	data, err := etcdstore.LoadSchema(cctx, r.kv, r.keys, v.subject.id, v.info.Version, v.info.Digest)
 	if err != nil {
 		if errors.Is(err, bundle.ErrCorrupt) {
 			return nil, err

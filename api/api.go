@@ -1,7 +1,3 @@
-// Package api holds the JSON shapes of the registry's lists and the one
-// way they are encoded, shared by the server, which answers them, and the
-// site, whose static mirror holds them: a CDN serving the mirror and the
-// server answer the same bytes.
 package api
 
 import (
@@ -59,7 +55,7 @@ type VersionEntry struct {
 	Version string `json:"version"`
 	Digest  string `json:"digest"`
 	Commit  string `json:"commit"`
-	// Time is the commit time, RFC 3339 in UTC.
+	// Time is the commit time, RFC 3339 in UTC: time.Parse(time.RFC3339, Time).
 	Time string `json:"time"`
 	// Bump is the bump the version made over the one before: "none" for
 	// the first, else "patch", "minor" or "major".
@@ -80,4 +76,14 @@ func Encode(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Error is the one shape of an error answer's "error" member:
+// {"error": {"code": "not_found", "message": "..."}}. An NDJSON validation
+// batch ends with such a line when it stops early.
+type Error struct {
+	// Code is a stable snake_case name, e.g. "not_found", "bad_request",
+	// "rate_limited", "unavailable".
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }

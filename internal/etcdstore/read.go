@@ -1,4 +1,4 @@
-package bundle
+package etcdstore
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // MaxTxnReads is how many reads LoadVersionLists puts in one transaction:
@@ -15,8 +17,8 @@ const MaxTxnReads = 128
 
 // LoadSchema reads the canonical bytes of one version of a schema and checks
 // them against digest, the version's "sha256:<hex>" from its VersionList.
-// A missing key or bytes that do not match are ErrCorrupt: the version list
-// named them.
+// A missing key or bytes that do not match are bundle.ErrCorrupt: the
+// version list named them.
 func LoadSchema(ctx context.Context, kv clientv3.KV, keys Keys, id, version, digest string) ([]byte, error) {
 	return getVerified(ctx, kv, keys.Schema(id, version), digest)
 }
@@ -33,11 +35,11 @@ func getVerified(ctx context.Context, kv clientv3.KV, key, digest string) ([]byt
 		return nil, fmt.Errorf("get %s: %w", key, err)
 	}
 	if len(resp.Kvs) == 0 {
-		return nil, fmt.Errorf("get %s: %w: key missing", key, ErrCorrupt)
+		return nil, fmt.Errorf("get %s: %w: key missing", key, bundle.ErrCorrupt)
 	}
 	data := resp.Kvs[0].Value
-	if got := Digest(data); got != digest {
-		return nil, fmt.Errorf("get %s: %w: value digests to %s, want %s", key, ErrCorrupt, got, digest)
+	if got := bundle.Digest(data); got != digest {
+		return nil, fmt.Errorf("get %s: %w: value digests to %s, want %s", key, bundle.ErrCorrupt, got, digest)
 	}
 	return data, nil
 }
@@ -78,15 +80,15 @@ func loadVersionBatch(ctx context.Context, kv clientv3.KV, keys Keys, batch []*E
 		key := keys.Versions(e.ID, e.Versions)
 		r := resp.Responses[i].GetResponseRange()
 		if r == nil || len(r.Kvs) == 0 {
-			return nil, fmt.Errorf("get %s: %w: key missing", key, ErrCorrupt)
+			return nil, fmt.Errorf("get %s: %w: key missing", key, bundle.ErrCorrupt)
 		}
 		value := r.Kvs[0].Value
 		if got := RefOf(value); got != e.Versions {
-			return nil, fmt.Errorf("get %s: %w: value has ref %s", key, ErrCorrupt, got)
+			return nil, fmt.Errorf("get %s: %w: value has ref %s", key, bundle.ErrCorrupt, got)
 		}
 		var vl VersionList
 		if err := json.Unmarshal(value, &vl); err != nil {
-			return nil, fmt.Errorf("get %s: %w: %v", key, ErrCorrupt, err)
+			return nil, fmt.Errorf("get %s: %w: %v", key, bundle.ErrCorrupt, err)
 		}
 		lists[i] = &vl
 	}

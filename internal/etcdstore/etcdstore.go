@@ -1,62 +1,4 @@
-package bundle
-
-// # In etcd
-//
-// The syncer publishes a bundle into etcd under a prefix (DefaultPrefix,
-// "/schemareg", unless --prefix says otherwise); the server reads it back.
-// With P the prefix:
-//
-//	P/generation                         Current (JSON): the published generation,
-//	                                     its commit and where its index is. The one
-//	                                     mutable pointer; switched in one transaction.
-//	P/index/<gen>/<NNNN>                 IndexShard (JSON), immutable: the generation's
-//	                                     schemas, one Entry each, sorted by id, split
-//	                                     into shards of at most MaxShardBytes.
-//	P/schemas/<id>/<version>             the version's canonical bytes, immutable.
-//	P/schemas/<id>/latest                the latest version, as text: a mirror for
-//	                                     operators (etcdctl get); see below.
-//	P/versions/<id>/<ref>                VersionList (JSON), immutable and content
-//	                                     addressed: every version of the schema with
-//	                                     its digest, commit, bump, Arrow digest, ...
-//	P/meta/<id>/<version>/<ref>          VersionMeta (JSON), immutable and content
-//	                                     addressed: the changes against the version before.
-//	P/arrow/<id>/<version>/<hex>         the version's Arrow IPC schema bytes, immutable,
-//	                                     named by their sha256.
-//	P/leader/<lease>                     the syncers' leader election (etcd's
-//	                                     concurrency.Election): who may publish.
-//
-// <gen> is the generation's hex digest without "sha256:"; <ref> is the hex
-// sha256 of the value (Ref). Only P/generation and the latest mirrors are ever
-// overwritten. The schema bytes are keyed by (id, version) alone: a version's
-// bytes never change, and a bundle that says otherwise is refused. Everything
-// derived from them (version lists, changes, Arrow) is keyed by its own
-// digest too, so a newer compiler that derives more never collides with what
-// an older one published.
-//
-// # Consistency
-//
-// The syncer writes every immutable key of a generation first, then its
-// index shards, and only then switches P/generation in one transaction. The
-// transaction compares the key's mod revision with the one the syncer read
-// (of two syncers, one wins and the other starts over) and checks that the
-// index shards are still there (another syncer may have pruned them as an
-// old generation's). A reader that reads P/generation and then the index at
-// the same revision (LoadGeneration does) sees one whole generation, and
-// every key the index leads to exists already, because immutable keys are
-// written before the pointer and never change. The switch is one
-// transaction whatever the number of schemas: it writes one key, plus the
-// mirrors that fit.
-//
-// The latest mirrors are written in the switch transaction when they fit
-// (etcd allows 128 operations in one); a switch that changes more of them
-// sets Current.MirrorsPending and writes the rest in follow-up transactions,
-// each guarded by the generation key's mod revision, then clears the flag.
-// While the flag is set an operator may see a mirror one generation behind;
-// servers read the index, not the mirrors. A sync that finds the flag set (its
-// predecessor died) completes the mirrors.
-//
-// Old generations' index shards are pruned after a number of generations;
-// schema, version-list, meta and Arrow keys are never deleted.
+package etcdstore
 
 import (
 	"bytes"
@@ -70,6 +12,8 @@ import (
 	"strings"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // DefaultPrefix is the key prefix of a registry in etcd.
@@ -245,9 +189,9 @@ type VersionMeta struct {
 	ID      string `json:"id"`
 	Version string `json:"version"`
 	// Previous is the version before, "" for the first.
-	Previous string   `json:"previous,omitempty"`
-	Path     string   `json:"path"`
-	Changes  []Change `json:"changes"`
+	Previous string          `json:"previous,omitempty"`
+	Path     string          `json:"path"`
+	Changes  []bundle.Change `json:"changes"`
 }
 
 // Index is a generation as LoadGeneration reads it.
@@ -283,7 +227,7 @@ func LoadGeneration(ctx context.Context, kv clientv3.KV, keys Keys) (*Index, int
 	rev := resp.Header.Revision
 	x := &Index{ModRevision: resp.Kvs[0].ModRevision}
 	if err := json.Unmarshal(resp.Kvs[0].Value, &x.Current); err != nil {
-		return nil, rev, fmt.Errorf("load generation %s: %w: %v", keys.Generation(), ErrCorrupt, err)
+		return nil, rev, fmt.Errorf("load generation %s: %w: %v", keys.Generation(), bundle.ErrCorrupt, err)
 	}
 	x.Schemas, err = LoadIndex(ctx, kv, keys, x.Current, rev)
 	if err != nil {
@@ -305,18 +249,18 @@ func LoadIndex(ctx context.Context, kv clientv3.KV, keys Keys, cur Current, rev 
 		return nil, fmt.Errorf("load index %s: %w", prefix, err)
 	}
 	if len(resp.Kvs) != cur.Shards {
-		return nil, fmt.Errorf("load index %s: %w: %d shards, generation says %d", prefix, ErrCorrupt, len(resp.Kvs), cur.Shards)
+		return nil, fmt.Errorf("load index %s: %w: %d shards, generation says %d", prefix, bundle.ErrCorrupt, len(resp.Kvs), cur.Shards)
 	}
 	entries := make([]Entry, 0, cur.Schemas)
 	for _, kv := range resp.Kvs {
 		var sh IndexShard
 		if err := json.Unmarshal(kv.Value, &sh); err != nil {
-			return nil, fmt.Errorf("load index %s: %w: %v", kv.Key, ErrCorrupt, err)
+			return nil, fmt.Errorf("load index %s: %w: %v", kv.Key, bundle.ErrCorrupt, err)
 		}
 		entries = append(entries, sh.Schemas...)
 	}
 	if len(entries) != cur.Schemas {
-		return nil, fmt.Errorf("load index %s: %w: %d schemas, generation says %d", prefix, ErrCorrupt, len(entries), cur.Schemas)
+		return nil, fmt.Errorf("load index %s: %w: %d schemas, generation says %d", prefix, bundle.ErrCorrupt, len(entries), cur.Schemas)
 	}
 	return entries, nil
 }
@@ -347,10 +291,10 @@ func getJSON(ctx context.Context, kv clientv3.KV, key string, v any) error {
 		return fmt.Errorf("get %s: %w", key, err)
 	}
 	if len(resp.Kvs) == 0 {
-		return fmt.Errorf("get %s: %w: key missing", key, ErrCorrupt)
+		return fmt.Errorf("get %s: %w: key missing", key, bundle.ErrCorrupt)
 	}
 	if err := json.Unmarshal(resp.Kvs[0].Value, v); err != nil {
-		return fmt.Errorf("get %s: %w: %v", key, ErrCorrupt, err)
+		return fmt.Errorf("get %s: %w: %v", key, bundle.ErrCorrupt, err)
 	}
 	return nil
 }

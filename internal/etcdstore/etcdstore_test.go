@@ -1,4 +1,4 @@
-package bundle_test
+package etcdstore_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -17,18 +18,18 @@ func TestKeys(t *testing.T) {
 	gen := "sha256:" + fmt.Sprintf("%064x", 1)
 	tests := []struct {
 		name string
-		keys bundle.Keys
+		keys etcdstore.Keys
 		got  string
 		want string
 	}{
-		{"Generation", bundle.Keys{}, bundle.Keys{}.Generation(), "/schemareg/generation"},
-		{"GenerationPrefix", bundle.Keys{Prefix: "/reg2/"}, bundle.Keys{Prefix: "/reg2/"}.Generation(), "/reg2/generation"},
-		{"IndexShard", bundle.Keys{}, bundle.Keys{}.IndexShard(gen, 3), "/schemareg/index/" + bundle.Ref(gen) + "/0003"},
-		{"Schema", bundle.Keys{}, bundle.Keys{}.Schema("ticks_v1", "1.1.0"), "/schemareg/schemas/ticks_v1/1.1.0"},
-		{"Latest", bundle.Keys{}, bundle.Keys{}.Latest("ticks_v1"), "/schemareg/schemas/ticks_v1/latest"},
-		{"Versions", bundle.Keys{}, bundle.Keys{}.Versions("ticks_v1", "abc"), "/schemareg/versions/ticks_v1/abc"},
-		{"Meta", bundle.Keys{}, bundle.Keys{}.Meta("ticks_v1", "1.0.0", "abc"), "/schemareg/meta/ticks_v1/1.0.0/abc"},
-		{"Arrow", bundle.Keys{}, bundle.Keys{}.Arrow("ticks_v1", "1.0.0", "sha256:abc"), "/schemareg/arrow/ticks_v1/1.0.0/abc"},
+		{"Generation", etcdstore.Keys{}, etcdstore.Keys{}.Generation(), "/schemareg/generation"},
+		{"GenerationPrefix", etcdstore.Keys{Prefix: "/reg2/"}, etcdstore.Keys{Prefix: "/reg2/"}.Generation(), "/reg2/generation"},
+		{"IndexShard", etcdstore.Keys{}, etcdstore.Keys{}.IndexShard(gen, 3), "/schemareg/index/" + etcdstore.Ref(gen) + "/0003"},
+		{"Schema", etcdstore.Keys{}, etcdstore.Keys{}.Schema("ticks_v1", "1.1.0"), "/schemareg/schemas/ticks_v1/1.1.0"},
+		{"Latest", etcdstore.Keys{}, etcdstore.Keys{}.Latest("ticks_v1"), "/schemareg/schemas/ticks_v1/latest"},
+		{"Versions", etcdstore.Keys{}, etcdstore.Keys{}.Versions("ticks_v1", "abc"), "/schemareg/versions/ticks_v1/abc"},
+		{"Meta", etcdstore.Keys{}, etcdstore.Keys{}.Meta("ticks_v1", "1.0.0", "abc"), "/schemareg/meta/ticks_v1/1.0.0/abc"},
+		{"Arrow", etcdstore.Keys{}, etcdstore.Keys{}.Arrow("ticks_v1", "1.0.0", "sha256:abc"), "/schemareg/arrow/ticks_v1/1.0.0/abc"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,13 +41,13 @@ func TestKeys(t *testing.T) {
 }
 
 func TestEncodeValueIsStable(t *testing.T) {
-	v := bundle.VersionList{ID: "a", Title: "<b> & c", Versions: []bundle.VersionInfo{{Version: "1.0.0"}}}
-	a, err := bundle.EncodeValue(v)
+	v := etcdstore.VersionList{ID: "a", Title: "<b> & c", Versions: []etcdstore.VersionInfo{{Version: "1.0.0"}}}
+	a, err := etcdstore.EncodeValue(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := bundle.EncodeValue(v)
-	if string(a) != string(b) || bundle.RefOf(a) != bundle.RefOf(b) {
+	b, _ := etcdstore.EncodeValue(v)
+	if string(a) != string(b) || etcdstore.RefOf(a) != etcdstore.RefOf(b) {
 		t.Fatal("two encodings of one value differ")
 	}
 	if want := `"title":"<b> & c"`; !strings.Contains(string(a), want) {
@@ -55,12 +56,12 @@ func TestEncodeValueIsStable(t *testing.T) {
 }
 
 // putGeneration writes a generation of n schemas, one shard per schema.
-func putGeneration(t *testing.T, kv clientv3.KV, keys bundle.Keys, gen string, n int) {
+func putGeneration(t *testing.T, kv clientv3.KV, keys etcdstore.Keys, gen string, n int) {
 	t.Helper()
-	cur := bundle.Current{Generation: gen, Shards: n, Schemas: n}
+	cur := etcdstore.Current{Generation: gen, Shards: n, Schemas: n}
 	for i := 0; i < n; i++ {
-		sh := bundle.IndexShard{Schemas: []bundle.Entry{{ID: fmt.Sprintf("s%03d", i), Latest: gen[7:15]}}}
-		data, err := bundle.EncodeValue(sh)
+		sh := etcdstore.IndexShard{Schemas: []etcdstore.Entry{{ID: fmt.Sprintf("s%03d", i), Latest: gen[7:15]}}}
+		data, err := etcdstore.EncodeValue(sh)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +69,7 @@ func putGeneration(t *testing.T, kv clientv3.KV, keys bundle.Keys, gen string, n
 			t.Fatal(err)
 		}
 	}
-	data, _ := bundle.EncodeValue(cur)
+	data, _ := etcdstore.EncodeValue(cur)
 	if _, err := kv.Put(t.Context(), keys.Generation(), string(data)); err != nil {
 		t.Fatal(err)
 	}
@@ -93,18 +94,18 @@ func (s *switchingKV) Get(ctx context.Context, key string, opts ...clientv3.OpOp
 func TestLoadGeneration(t *testing.T) {
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
-	keys := bundle.Keys{Prefix: "/test"}
+	keys := etcdstore.Keys{Prefix: "/test"}
 	genA := "sha256:" + fmt.Sprintf("%064x", 0xa)
 	genB := "sha256:" + fmt.Sprintf("%064x", 0xb)
 
 	t.Run("NotPublished", func(t *testing.T) {
-		if _, _, err := bundle.LoadGeneration(t.Context(), cli, keys); !errors.Is(err, bundle.ErrNotPublished) {
+		if _, _, err := etcdstore.LoadGeneration(t.Context(), cli, keys); !errors.Is(err, etcdstore.ErrNotPublished) {
 			t.Fatalf("got %v, want ErrNotPublished", err)
 		}
 	})
 	putGeneration(t, cli, keys, genA, 3)
 	t.Run("Reads", func(t *testing.T) {
-		x, rev, err := bundle.LoadGeneration(t.Context(), cli, keys)
+		x, rev, err := etcdstore.LoadGeneration(t.Context(), cli, keys)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +126,7 @@ func TestLoadGeneration(t *testing.T) {
 				t.Fatal(err)
 			}
 		}}
-		x, _, err := bundle.LoadGeneration(t.Context(), kv, keys)
+		x, _, err := etcdstore.LoadGeneration(t.Context(), kv, keys)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +138,7 @@ func TestLoadGeneration(t *testing.T) {
 		if _, err := cli.Delete(t.Context(), keys.IndexShard(genB, 1)); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := bundle.LoadGeneration(t.Context(), cli, keys); !errors.Is(err, bundle.ErrCorrupt) {
+		if _, _, err := etcdstore.LoadGeneration(t.Context(), cli, keys); !errors.Is(err, bundle.ErrCorrupt) {
 			t.Fatalf("got %v, want ErrCorrupt", err)
 		}
 	})
@@ -146,30 +147,30 @@ func TestLoadGeneration(t *testing.T) {
 func TestLoadVersionsAndMeta(t *testing.T) {
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
-	keys := bundle.Keys{}
-	meta := bundle.VersionMeta{ID: "a", Version: "1.0.0", Changes: []bundle.Change{{Kind: "X"}}}
-	mdata, _ := bundle.EncodeValue(meta)
-	vl := bundle.VersionList{ID: "a", Latest: "1.0.0", Versions: []bundle.VersionInfo{{Version: "1.0.0", Meta: bundle.RefOf(mdata)}}}
-	vdata, _ := bundle.EncodeValue(vl)
-	e := bundle.Entry{ID: "a", Versions: bundle.RefOf(vdata)}
+	keys := etcdstore.Keys{}
+	meta := etcdstore.VersionMeta{ID: "a", Version: "1.0.0", Changes: []bundle.Change{{Kind: "X"}}}
+	mdata, _ := etcdstore.EncodeValue(meta)
+	vl := etcdstore.VersionList{ID: "a", Latest: "1.0.0", Versions: []etcdstore.VersionInfo{{Version: "1.0.0", Meta: etcdstore.RefOf(mdata)}}}
+	vdata, _ := etcdstore.EncodeValue(vl)
+	e := etcdstore.Entry{ID: "a", Versions: etcdstore.RefOf(vdata)}
 	if _, err := cli.Put(t.Context(), keys.Versions("a", e.Versions), string(vdata)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cli.Put(t.Context(), keys.Meta("a", "1.0.0", bundle.RefOf(mdata)), string(mdata)); err != nil {
+	if _, err := cli.Put(t.Context(), keys.Meta("a", "1.0.0", etcdstore.RefOf(mdata)), string(mdata)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := bundle.LoadVersions(t.Context(), cli, keys, &e)
+	got, err := etcdstore.LoadVersions(t.Context(), cli, keys, &e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := bundle.LoadMeta(t.Context(), cli, keys, "a", &got.Versions[0])
+	m, err := etcdstore.LoadMeta(t.Context(), cli, keys, "a", &got.Versions[0])
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(m.Changes) != 1 || m.Changes[0].Kind != "X" {
 		t.Fatalf("meta %+v", m)
 	}
-	if _, err := bundle.LoadVersions(t.Context(), cli, keys, &bundle.Entry{ID: "b", Versions: "x"}); !errors.Is(err, bundle.ErrCorrupt) {
+	if _, err := etcdstore.LoadVersions(t.Context(), cli, keys, &etcdstore.Entry{ID: "b", Versions: "x"}); !errors.Is(err, bundle.ErrCorrupt) {
 		t.Fatalf("missing version list: got %v, want ErrCorrupt", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"sort"
+	"time"
 )
 
 // MaxPage is the largest page of GET /schemas: its ?limit= goes from 1 to
@@ -55,7 +56,7 @@ type VersionEntry struct {
 	Version string `json:"version"`
 	Digest  string `json:"digest"`
 	Commit  string `json:"commit"`
-	// Time is the commit time, RFC 3339 in UTC: time.Parse(time.RFC3339, Time).
+	// Time is the commit time, RFC 3339 in UTC, as the bundle holds it (CommitTime parses it).
 	Time string `json:"time"`
 	// Bump is the bump the version made over the one before: "none" for
 	// the first, else "patch", "minor" or "major".
@@ -65,6 +66,9 @@ type VersionEntry struct {
 	// to no other schema.
 	Deps map[string]string `json:"deps,omitempty"`
 }
+
+// CommitTime returns Time parsed.
+func (v VersionEntry) CommitTime() (time.Time, error) { return time.Parse(time.RFC3339, v.Time) }
 
 // Encode encodes v as every body the registry builds is encoded: no HTML
 // escaping, no indentation, a trailing newline.

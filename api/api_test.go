@@ -3,6 +3,7 @@ package api
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestEncode encodes as every body and mirror file is encoded: fields in
@@ -53,5 +54,16 @@ func TestPage(t *testing.T) {
 		if !slices.Equal(ids, tc.ids) || p.Next != tc.next {
 			t.Errorf("Page(after %q, limit %d) = %v next %q, want %v next %q", tc.after, tc.limit, ids, p.Next, tc.ids, tc.next)
 		}
+	}
+}
+
+func TestVersionEntryCommitTime(t *testing.T) {
+	v := VersionEntry{Time: "2026-01-02T03:04:05Z"}
+	got, err := v.CommitTime()
+	if err != nil || !got.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) {
+		t.Errorf("CommitTime() = %v, %v", got, err)
+	}
+	if _, err := (VersionEntry{Time: "yesterday"}).CommitTime(); err == nil {
+		t.Error("CommitTime of a non-RFC 3339 time: no error")
 	}
 }

@@ -1,13 +1,12 @@
-// Package syncer publishes bundles into etcd, where the servers read them,
-// and keeps etcd recoverable: snapshots to S3 or a folder, and restores
-// from a snapshot or from a bundle. Git stays authoritative: etcd can always
-// be rebuilt from a bundle compiled from it.
+// Package syncer publishes bundles into etcd, where the servers read them.
+// Git stays authoritative: etcd can always be rebuilt from a bundle compiled
+// from it (package snapshot does).
 //
 // # Publishing
 //
 // Publish makes a bundle the published generation. The etcd layout and why
 // a reader never sees a mix of two bundles are described in the
-// documentation of the bundle package (internal/bundle/etcd.go). In short:
+// documentation of package internal/etcdstore. In short:
 // the immutable keys a bundle needs and etcd lacks are written first, in
 // transactions within etcd's limits (128 operations, 1.5 MiB); a version
 // whose bytes in etcd differ is refused (ErrMutated); then one transaction,
@@ -52,18 +51,5 @@
 //			return syncer.NewWatcher("build/bundle", s, logger).Run(ctx)
 //		})
 //
-// # Snapshots and restores
-//
-// A Snapshotter streams an etcd snapshot into a SnapshotStore (S3Store,
-// FileStore; OpenStore opens s3://bucket/prefix and file:///dir), with its
-// sha256 stored beside it, checks it after the upload and prunes old ones.
-// Restore downloads a snapshot, checks its sha256 and restores an etcd data
-// directory with etcd's own restore; RestoreBundle builds one from a bundle.
-//
-//	store, err := syncer.OpenStore(ctx, "s3://backups/schemareg", syncer.StoreConfig{})
-//	snap := syncer.NewSnapshotter(cli, store, logger)
-//	snap.Keep = 30
-//	err = snap.Run(ctx, 24*time.Hour, nil) // nightly
-//	...
-//	name, err := syncer.Restore(ctx, store, "latest", syncer.RestoreOptions{DataDir: "/var/lib/etcd"}, logger)
+// Snapshots and restores are package snapshot's.
 package syncer

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	"google.golang.org/grpc/codes"
@@ -61,33 +60,6 @@ func TestBatchesFitTransactions(t *testing.T) {
 	}
 	if want := "[3 3 1 2]"; fmt.Sprint(sizes) != want || total != len(writes) {
 		t.Fatalf("batches of %v, want %s", sizes, want)
-	}
-}
-
-func TestSnapshotName(t *testing.T) {
-	at := time.Date(2026, 3, 1, 2, 3, 4, 0, time.FixedZone("CET", 3600))
-	if got, want := SnapshotName(at, 1234, 0xabc), "etcd-20260301T010304Z-rev1234-clusterabc.db"; got != want {
-		t.Errorf("SnapshotName() = %q, want %q", got, want)
-	}
-}
-
-func TestOpenStoreURLs(t *testing.T) {
-	tests := []struct {
-		url, wantErr string
-	}{
-		{"file://" + t.TempDir(), ""},
-		{"file://host/dir", "no host"},
-		{"s3:///prefix", "no bucket"},
-		{"gs://bucket/x", "unknown scheme"},
-		{"::", "missing protocol scheme"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.url, func(t *testing.T) {
-			_, err := OpenStore(t.Context(), tt.url, StoreConfig{})
-			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
-				t.Fatalf("OpenStore(%q) = %v, want %q", tt.url, err, tt.wantErr)
-			}
-		})
 	}
 }
 

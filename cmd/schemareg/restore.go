@@ -8,7 +8,7 @@ import (
 
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
-	"github.com/schemareg/schemareg/syncer"
+	"github.com/schemareg/schemareg/snapshot"
 )
 
 func runRestore(ctx context.Context, args []string, e *env) error {
@@ -41,7 +41,7 @@ func runRestore(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	opts := syncer.RestoreOptions{
+	opts := snapshot.RestoreOptions{
 		DataDir: *dataDir, Name: *member, PeerURLs: strings.Split(*peers, ","),
 		InitialCluster: *cluster, ClusterToken: *token, BumpRevision: *bump, TempDir: *tempDir,
 	}
@@ -50,19 +50,19 @@ func runRestore(ctx context.Context, args []string, e *env) error {
 		if err != nil {
 			return usageErrorf("restore: %v", err)
 		}
-		res, err := syncer.RestoreBundle(ctx, b, etcdstore.Keys{Prefix: *prefix}, opts, logger)
+		res, err := snapshot.RestoreBundle(ctx, b, etcdstore.Keys{Prefix: *prefix}, opts, logger)
 		if err != nil {
 			return fmt.Errorf("restore: %w", err)
 		}
 		fmt.Fprintf(e.stdout, "restored %s from bundle %s (%d keys, generation %s)\n", *dataDir, *fromBundle, res.Keys, res.Generation)
 		return nil
 	}
-	store, err := syncer.OpenStore(ctx, *from, syncer.StoreConfig{S3: s3f.config(e)})
+	store, err := snapshot.Open(ctx, *from, snapshot.Config{S3: s3f.config(e)})
 	if err != nil {
 		return usageErrorf("restore: %v", err)
 	}
-	restored, err := syncer.Restore(ctx, store, *name, opts, logger)
-	if errors.Is(err, syncer.ErrChecksum) || errors.Is(err, syncer.ErrSnapshotNotFound) {
+	restored, err := snapshot.Restore(ctx, store, *name, opts, logger)
+	if errors.Is(err, snapshot.ErrChecksum) || errors.Is(err, snapshot.ErrNotFound) {
 		return &exitError{code: exitUsage, err: err}
 	}
 	if err != nil {

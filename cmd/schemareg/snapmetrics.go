@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/push"
 
-	"github.com/schemareg/schemareg/syncer"
+	"github.com/schemareg/schemareg/snapshot"
 )
 
 // snapshotJob is the Pushgateway job snapshot metrics are pushed under.
@@ -57,7 +57,7 @@ func newSnapMetrics(rawURL string) (*snapMetrics, error) {
 
 // push sends the outcome of one snapshot. A push that fails is returned
 // for the caller to log: the snapshot itself stands.
-func (m *snapMetrics) push(ctx context.Context, info syncer.SnapshotInfo, err error) error {
+func (m *snapMetrics) push(ctx context.Context, info snapshot.Info, err error) error {
 	p := push.New(m.url, snapshotJob).Client(m.client)
 	if err != nil {
 		m.lastError.SetToCurrentTime()

@@ -10,7 +10,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/etcdclient"
-	"github.com/schemareg/schemareg/syncer"
+	"github.com/schemareg/schemareg/snapshot"
 )
 
 func runSnapshot(ctx context.Context, args []string, e *env) error {
@@ -45,7 +45,7 @@ func runSnapshot(ctx context.Context, args []string, e *env) error {
 			return usageErrorf("snapshot: %v", err)
 		}
 	}
-	store, err := syncer.OpenStore(ctx, *to, syncer.StoreConfig{S3: s3f.config(e)})
+	store, err := snapshot.Open(ctx, *to, snapshot.Config{S3: s3f.config(e)})
 	if err != nil {
 		return usageErrorf("snapshot: %v", err)
 	}
@@ -60,9 +60,9 @@ func runSnapshot(ctx context.Context, args []string, e *env) error {
 		return fmt.Errorf("snapshot: %w", err)
 	}
 	defer cli.Close()
-	snap := syncer.NewSnapshotter(cli, store, logger)
+	snap := snapshot.New(cli, store, logger)
 	snap.Keep, snap.TempDir = *keep, *tempDir
-	return snap.Run(ctx, *every, func(info syncer.SnapshotInfo, err error) {
+	return snap.Run(ctx, *every, func(info snapshot.Info, err error) {
 		if metrics != nil {
 			if perr := metrics.push(ctx, info, err); perr != nil {
 				// The snapshot stands; its metrics are missing.
@@ -95,7 +95,7 @@ func registerS3Flags(fs *flag.FlagSet) *s3Flags {
 // config fills the S3 settings from the flags, then the AWS environment
 // variables; credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
 // and AWS_SESSION_TOKEN, else from the AWS SDK's own chain.
-func (f *s3Flags) config(e *env) syncer.S3Config {
+func (f *s3Flags) config(e *env) snapshot.S3Config {
 	first := func(vals ...string) string {
 		for _, v := range vals {
 			if v != "" {
@@ -104,7 +104,7 @@ func (f *s3Flags) config(e *env) syncer.S3Config {
 		}
 		return ""
 	}
-	return syncer.S3Config{
+	return snapshot.S3Config{
 		Endpoint:        first(*f.endpoint, e.getenv("AWS_ENDPOINT_URL_S3"), e.getenv("AWS_ENDPOINT_URL")),
 		Region:          first(*f.region, e.getenv("AWS_REGION"), e.getenv("AWS_DEFAULT_REGION")),
 		PathStyle:       *f.pathStyle,

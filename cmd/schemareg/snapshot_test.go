@@ -19,7 +19,7 @@ import (
 	"github.com/schemareg/schemareg/internal/etcdembed"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
-	"github.com/schemareg/schemareg/syncer"
+	"github.com/schemareg/schemareg/snapshot"
 )
 
 // checkRestored starts etcd on a restored data directory and checks the
@@ -181,7 +181,7 @@ func TestSnapshotFailurePushesItsTimeOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.push(t.Context(), syncer.SnapshotInfo{}, errors.New("etcd is down")); err != nil {
+	if err := m.push(t.Context(), snapshot.Info{}, errors.New("etcd is down")); err != nil {
 		t.Fatal(err)
 	}
 	got := recorded()

@@ -17,7 +17,7 @@ import (
 	"github.com/schemareg/schemareg/internal/etcdembed"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
-	"github.com/schemareg/schemareg/syncer"
+	"github.com/schemareg/schemareg/snapshot"
 )
 
 // checkEtcd fails the test unless etcd holds one of the candidate bundles,
@@ -203,12 +203,12 @@ func checkStoreKnown(t *testing.T, s *faultyS3, prefix string, known map[string]
 	var names []string
 	for _, key := range s.keys(t, prefix+"/") {
 		name := strings.TrimPrefix(key, prefix+"/")
-		if strings.HasSuffix(name, syncer.ChecksumSuffix) {
+		if strings.HasSuffix(name, snapshot.ChecksumSuffix) {
 			continue
 		}
 		names = append(names, name)
 		data, _ := s.object(t, key)
-		sum, ok := s.object(t, key+syncer.ChecksumSuffix)
+		sum, ok := s.object(t, key+snapshot.ChecksumSuffix)
 		if !ok {
 			t.Errorf("snapshot %s has no checksum object", key)
 			continue
@@ -231,7 +231,7 @@ func checkStoreKnown(t *testing.T, s *faultyS3, prefix string, known map[string]
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = syncer.CheckEtcdSnapshot(fh)
+		err = snapshot.CheckFile(fh)
 		fh.Close()
 		os.Remove(f)
 		if err != nil {

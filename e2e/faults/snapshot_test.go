@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/schemareg/schemareg/internal/etcdtest"
-	"github.com/schemareg/schemareg/syncer"
+	"github.com/schemareg/schemareg/snapshot"
 )
 
 // TestSnapshotS3Faults takes snapshots of an etcd of about 20 MiB through an
@@ -26,22 +26,22 @@ func TestSnapshotS3Faults(t *testing.T) {
 	etcd, a := snapshotSource(t)
 	s3 := startFaultyS3(t)
 	env := s3.env(t)
-	dotDB := func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, syncer.SnapshotSuffix) }
+	dotDB := func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, snapshot.Suffix) }
 	cases := []struct {
 		name  string
 		rules []*rule
 		ok    bool
 	}{
 		{"Transient500s", []*rule{
-			{match: isPut(syncer.ChecksumSuffix), fault: fail500, times: 2},
+			{match: isPut(snapshot.ChecksumSuffix), fault: fail500, times: 2},
 			{match: func(r *http.Request) bool { return r.Method == http.MethodPost && dotDB(r) }, fault: fail500, times: 2},
 			{match: isPart, fault: fail500, times: 2},
-			{match: isGet(syncer.SnapshotSuffix), fault: fail500, times: 1},
+			{match: isGet(snapshot.Suffix), fault: fail500, times: 1},
 		}, true},
 		{"SlowAnswers", []*rule{{match: isAny, fault: slow, times: -1, delay: 300 * time.Millisecond}}, true},
 		{"ResetMidUpload", []*rule{
 			{match: isPart, fault: resetMidBody, times: 2},
-			{match: isPut(syncer.ChecksumSuffix), fault: resetMidBody, times: 1},
+			{match: isPut(snapshot.ChecksumSuffix), fault: resetMidBody, times: 1},
 		}, true},
 		{"PartStoredCorrupt", []*rule{{match: isPart, fault: flipBit, times: 1}}, false},
 		{"EveryPartFails", []*rule{{match: isPart, fault: fail500, times: -1}}, false},
@@ -74,8 +74,8 @@ func TestSnapshotS3Faults(t *testing.T) {
 
 	t.Run("RestoresFromTransientFaults", func(t *testing.T) {
 		s3.reset()
-		s3.inject(&rule{match: isGet(syncer.SnapshotSuffix), fault: fail500, times: 2})
-		s3.inject(&rule{match: isGet(syncer.ChecksumSuffix), fault: resetMidBody, times: 1})
+		s3.inject(&rule{match: isGet(snapshot.Suffix), fault: fail500, times: 2})
+		s3.inject(&rule{match: isGet(snapshot.ChecksumSuffix), fault: resetMidBody, times: 1})
 		data, peer := filepath.Join(t.TempDir(), "data"), freePeer(t)
 		mustRun(t, env, restoreArgs(s3, "Transient500s", data, peer)...)
 		checkRestored(t, data, peer, a)
@@ -100,7 +100,7 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 	}
 	key := prefix + "/" + names[0]
 	good, _ := s3.object(t, key)
-	goodSum, _ := s3.object(t, key+syncer.ChecksumSuffix)
+	goodSum, _ := s3.object(t, key+snapshot.ChecksumSuffix)
 	flipped := append([]byte(nil), good...)
 	flipped[len(flipped)/3] ^= 0x01
 	sumOf := func(data []byte) []byte {
@@ -124,9 +124,9 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s3.reset()
 			s3.putObject(t, key, c.data)
-			s3.putObject(t, key+syncer.ChecksumSuffix, c.sum)
+			s3.putObject(t, key+snapshot.ChecksumSuffix, c.sum)
 			if c.cut {
-				s3.inject(&rule{match: isGet(syncer.SnapshotSuffix), fault: cutResponse, times: -1})
+				s3.inject(&rule{match: isGet(snapshot.Suffix), fault: cutResponse, times: -1})
 			}
 			data, peer := filepath.Join(t.TempDir(), "data"), freePeer(t)
 			stdout, stderr, code := schemareg(t, env, restoreArgs(s3, prefix, data, peer)...)
@@ -143,7 +143,7 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 
 	s3.reset()
 	s3.putObject(t, key, good)
-	s3.putObject(t, key+syncer.ChecksumSuffix, goodSum)
+	s3.putObject(t, key+snapshot.ChecksumSuffix, goodSum)
 	data, peer := filepath.Join(t.TempDir(), "data"), freePeer(t)
 	mustRun(t, env, restoreArgs(s3, prefix, data, peer)...)
 	checkRestored(t, data, peer, a)

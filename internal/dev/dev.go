@@ -35,6 +35,7 @@ import (
 	"github.com/schemareg/schemareg/server"
 	"github.com/schemareg/schemareg/server/confluent"
 	"github.com/schemareg/schemareg/site"
+	"github.com/schemareg/schemareg/snapshot"
 	"github.com/schemareg/schemareg/syncer"
 )
 
@@ -279,12 +280,12 @@ func refusalMessage(err error, force bool) string {
 }
 
 func runSnapshots(ctx context.Context, cli *clientv3.Client, cfg Config, log *slog.Logger) error {
-	store, err := syncer.OpenStore(ctx, cfg.SnapshotTo, syncer.StoreConfig{})
+	store, err := snapshot.Open(ctx, cfg.SnapshotTo, snapshot.Config{})
 	if err != nil {
 		return err
 	}
-	s := syncer.NewSnapshotter(cli, store, log)
-	return s.Run(ctx, cfg.SnapshotEvery, func(info syncer.SnapshotInfo, err error) {
+	s := snapshot.New(cli, store, log)
+	return s.Run(ctx, cfg.SnapshotEvery, func(info snapshot.Info, err error) {
 		if err != nil {
 			log.Error("snapshot failed", "error", err)
 			return

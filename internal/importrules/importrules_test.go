@@ -29,6 +29,8 @@ var rules = []rule{
 	{"syncer imports no server, site or action", []string{"syncer/..."}, []string{"server/...", "site/...", "action/..."}},
 	{"site imports no server, syncer or action", []string{"site/..."}, []string{"server/...", "syncer/...", "action/..."}},
 	{"action imports no server, syncer or site", []string{"action/..."}, []string{"server/...", "syncer/...", "site/..."}},
+	{"only snapshot talks to S3", []string{"...", "!snapshot/...", "!cmd/...", "!internal/dev/...", "!e2e/..."}, []string{"github.com/aws/..."}},
+	{"the etcd layout is the server's and the syncer's", []string{"...", "!server/...", "!syncer/...", "!snapshot/...", "!cmd/...", "!internal/dev/...", "!internal/etcdstore/...", "!e2e/..."}, []string{"internal/etcdstore/..."}},
 	{"test helpers stay in tests", append([]string{"...", "!e2e/..."}, not(testHelpers)...), testHelpers},
 }
 

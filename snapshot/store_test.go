@@ -1,4 +1,4 @@
-package syncer
+package snapshot
 
 import (
 	"bytes"
@@ -10,7 +10,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -54,7 +56,7 @@ func mustS3Store(t *testing.T, endpoint, prefix string) *S3Store {
 }
 
 func TestFileStore(t *testing.T) {
-	testSnapshotStore(t, func(t *testing.T) SnapshotStore {
+	testSnapshotStore(t, func(t *testing.T) Store {
 		s, err := NewFileStore(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
@@ -64,7 +66,7 @@ func TestFileStore(t *testing.T) {
 }
 
 func TestS3Store(t *testing.T) {
-	testSnapshotStore(t, func(t *testing.T) SnapshotStore {
+	testSnapshotStore(t, func(t *testing.T) Store {
 		endpoint, _ := startS3(t, nil)
 		return mustS3Store(t, endpoint, "registry/prod")
 	})
@@ -96,9 +98,9 @@ func (f *failingReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// testSnapshotStore is the conformance suite every SnapshotStore passes.
-func testSnapshotStore(t *testing.T, newStore func(t *testing.T) SnapshotStore) {
-	get := func(t *testing.T, s SnapshotStore, name string) ([]byte, string) {
+// testSnapshotStore is the conformance suite every Store passes.
+func testSnapshotStore(t *testing.T, newStore func(t *testing.T) Store) {
+	get := func(t *testing.T, s Store, name string) ([]byte, string) {
 		t.Helper()
 		rc, sum, err := s.Get(t.Context(), name)
 		if err != nil {
@@ -165,16 +167,16 @@ func testSnapshotStore(t *testing.T, newStore func(t *testing.T) SnapshotStore) 
 		if err := s.Delete(t.Context(), "d.db"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.Get(t.Context(), "d.db"); !errors.Is(err, ErrSnapshotNotFound) {
-			t.Fatalf("Get after Delete: %v, want ErrSnapshotNotFound", err)
+		if _, _, err := s.Get(t.Context(), "d.db"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("Get after Delete: %v, want ErrNotFound", err)
 		}
 		if list, _ := s.List(t.Context()); len(list) != 0 {
 			t.Fatalf("List after Delete: %v", list)
 		}
 	})
 	t.Run("GetMissing", func(t *testing.T) {
-		if _, _, err := newStore(t).Get(t.Context(), "none.db"); !errors.Is(err, ErrSnapshotNotFound) {
-			t.Fatalf("got %v, want ErrSnapshotNotFound", err)
+		if _, _, err := newStore(t).Get(t.Context(), "none.db"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("got %v, want ErrNotFound", err)
 		}
 	})
 	t.Run("InterruptedPutLeavesNothing", func(t *testing.T) {
@@ -184,8 +186,8 @@ func testSnapshotStore(t *testing.T, newStore func(t *testing.T) SnapshotStore) 
 			if err := s.Put(t.Context(), "cut.db", r, sha(nil)); err == nil {
 				t.Fatal("Put of a failing stream succeeded")
 			}
-			if _, _, err := s.Get(t.Context(), "cut.db"); !errors.Is(err, ErrSnapshotNotFound) {
-				t.Fatalf("after a failed Put of %d bytes, Get: %v, want ErrSnapshotNotFound", size, err)
+			if _, _, err := s.Get(t.Context(), "cut.db"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("after a failed Put of %d bytes, Get: %v, want ErrNotFound", size, err)
 			}
 			if list, _ := s.List(t.Context()); len(list) != 0 {
 				t.Fatalf("after a failed Put: %v", list)
@@ -211,4 +213,31 @@ func testSnapshotStore(t *testing.T, newStore func(t *testing.T) SnapshotStore) 
 			}
 		}
 	})
+}
+
+func TestSnapshotName(t *testing.T) {
+	at := time.Date(2026, 3, 1, 2, 3, 4, 0, time.FixedZone("CET", 3600))
+	if got, want := Name(at, 1234, 0xabc), "etcd-20260301T010304Z-rev1234-clusterabc.db"; got != want {
+		t.Errorf("Name() = %q, want %q", got, want)
+	}
+}
+
+func TestOpenStoreURLs(t *testing.T) {
+	tests := []struct {
+		url, wantErr string
+	}{
+		{"file://" + t.TempDir(), ""},
+		{"file://host/dir", "no host"},
+		{"s3:///prefix", "no bucket"},
+		{"gs://bucket/x", "unknown scheme"},
+		{"::", "missing protocol scheme"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			_, err := Open(t.Context(), tt.url, Config{})
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("Open(%q) = %v, want %q", tt.url, err, tt.wantErr)
+			}
+		})
+	}
 }

@@ -1,4 +1,4 @@
-package syncer
+package snapshot
 
 import (
 	"context"
@@ -84,7 +84,7 @@ func (s *FileStore) Get(ctx context.Context, name string) (io.ReadCloser, string
 	}
 	f, err := os.Open(filepath.Join(s.dir, name))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "", fmt.Errorf("file store: %s: %w", name, ErrSnapshotNotFound)
+		return nil, "", fmt.Errorf("file store: %s: %w", name, ErrNotFound)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("file store: %w", err)
@@ -103,12 +103,12 @@ func (s *FileStore) Get(ctx context.Context, name string) (io.ReadCloser, string
 }
 
 // List returns the snapshot files, sorted by name.
-func (s *FileStore) List(ctx context.Context) ([]SnapshotInfo, error) {
+func (s *FileStore) List(ctx context.Context) ([]Info, error) {
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return nil, fmt.Errorf("file store: %w", err)
 	}
-	var out []SnapshotInfo
+	var out []Info
 	for _, e := range entries {
 		name := e.Name()
 		if !e.Type().IsRegular() || validName(name) != nil {
@@ -118,7 +118,7 @@ func (s *FileStore) List(ctx context.Context) ([]SnapshotInfo, error) {
 		if err != nil {
 			return nil, fmt.Errorf("file store: %w", err)
 		}
-		out = append(out, SnapshotInfo{Name: name, Size: info.Size()})
+		out = append(out, Info{Name: name, Size: info.Size()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

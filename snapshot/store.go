@@ -1,4 +1,4 @@
-package syncer
+package snapshot
 
 import (
 	"context"
@@ -13,24 +13,24 @@ import (
 	"time"
 )
 
-// SnapshotStore keeps etcd snapshots under names, each with its sha256
+// Store keeps etcd snapshots under names, each with its sha256
 // beside it. FileStore and S3Store implement it.
-type SnapshotStore interface {
+type Store interface {
 	// Put stores r under name, with sum, the hex sha256 of r's bytes, beside
 	// it. It is atomic: a Put that fails or is interrupted leaves nothing
 	// under name.
 	Put(ctx context.Context, name string, r io.Reader, sum string) error
 	// Get opens the snapshot name and returns the sha256 stored beside it;
-	// ErrSnapshotNotFound when there is none.
+	// ErrNotFound when there is none.
 	Get(ctx context.Context, name string) (io.ReadCloser, string, error)
 	// List returns the snapshots, sorted by name.
-	List(ctx context.Context) ([]SnapshotInfo, error)
+	List(ctx context.Context) ([]Info, error)
 	// Delete removes a snapshot and its checksum.
 	Delete(ctx context.Context, name string) error
 }
 
-// SnapshotInfo describes a stored snapshot.
-type SnapshotInfo struct {
+// Info describes a stored snapshot.
+type Info struct {
 	Name string
 	Size int64
 	// Took is how long taking the snapshot took, from etcd to the store,
@@ -40,8 +40,8 @@ type SnapshotInfo struct {
 
 // Sentinel errors of snapshots; callers test them with errors.Is.
 var (
-	// ErrSnapshotNotFound reports a snapshot name a store does not hold.
-	ErrSnapshotNotFound = errors.New("snapshot not found")
+	// ErrNotFound reports a snapshot name a store does not hold.
+	ErrNotFound = errors.New("snapshot not found")
 	// ErrChecksum reports snapshot bytes that do not match their sha256.
 	ErrChecksum = errors.New("snapshot checksum mismatch")
 )
@@ -75,14 +75,14 @@ func parseChecksum(data []byte) (string, error) {
 	return sum, nil
 }
 
-// StoreConfig is what OpenStore needs besides the URL.
-type StoreConfig struct {
+// Config is what Open needs besides the URL.
+type Config struct {
 	// S3 configures s3:// URLs; its Bucket and Prefix come from the URL.
 	S3 S3Config
 }
 
-// OpenStore opens the store a URL names: s3://bucket/prefix or file:///dir.
-func OpenStore(ctx context.Context, rawURL string, cfg StoreConfig) (SnapshotStore, error) {
+// Open opens the store a URL names: s3://bucket/prefix or file:///dir.
+func Open(ctx context.Context, rawURL string, cfg Config) (Store, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot store %q: %w", rawURL, err)

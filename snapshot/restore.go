@@ -1,4 +1,4 @@
-package syncer
+package snapshot
 
 import (
 	"context"
@@ -11,12 +11,13 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.etcd.io/etcd/etcdutl/v3/snapshot"
+	etcdsnap "go.etcd.io/etcd/etcdutl/v3/snapshot"
 	"go.uber.org/zap"
 
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdembed"
 	"github.com/schemareg/schemareg/internal/etcdstore"
+	"github.com/schemareg/schemareg/syncer"
 )
 
 // RestoreOptions describes the etcd member a restored data directory is for,
@@ -69,7 +70,7 @@ func (o RestoreOptions) withDefaults() (RestoreOptions, error) {
 // Restore downloads a snapshot from store, name or "latest" (also ""),
 // checks it against the sha256 stored beside it and restores a data
 // directory from it with etcd's own restore. It returns the snapshot's name.
-func Restore(ctx context.Context, store SnapshotStore, name string, opts RestoreOptions, logger *slog.Logger) (string, error) {
+func Restore(ctx context.Context, store Store, name string, opts RestoreOptions, logger *slog.Logger) (string, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return "", err
@@ -80,12 +81,12 @@ func Restore(ctx context.Context, store SnapshotStore, name string, opts Restore
 			return "", fmt.Errorf("restore: %w", err)
 		}
 		for _, info := range list {
-			if strings.HasSuffix(info.Name, SnapshotSuffix) {
+			if strings.HasSuffix(info.Name, Suffix) {
 				name = info.Name
 			}
 		}
 		if name == "" || name == "latest" {
-			return "", fmt.Errorf("restore: %w: the store holds none", ErrSnapshotNotFound)
+			return "", fmt.Errorf("restore: %w: the store holds none", ErrNotFound)
 		}
 	}
 	rc, sum, err := store.Get(ctx, name)
@@ -112,7 +113,7 @@ func Restore(ctx context.Context, store SnapshotStore, name string, opts Restore
 	if err := RestoreFile(f.Name(), opts, logger); err != nil {
 		return "", err
 	}
-	logger.Info("restored snapshot", LogKeySnapshot, name, LogKeyDir, opts.DataDir)
+	logger.Info("restored snapshot", syncer.LogKeySnapshot, name, syncer.LogKeyDir, opts.DataDir)
 	return name, nil
 }
 
@@ -136,7 +137,7 @@ func RestoreFile(path string, opts RestoreOptions, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	err = CheckEtcdSnapshot(f)
+	err = CheckFile(f)
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("restore: %s: %w", path, err)
@@ -155,7 +156,7 @@ func RestoreFile(path string, opts RestoreOptions, logger *slog.Logger) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	err = snapshot.NewV3(zap.NewNop()).Restore(snapshot.RestoreConfig{
+	err = etcdsnap.NewV3(zap.NewNop()).Restore(etcdsnap.RestoreConfig{
 		SnapshotPath: path, Name: opts.Name, OutputDataDir: tmp,
 		PeerURLs: opts.PeerURLs, InitialCluster: opts.InitialCluster, InitialClusterToken: opts.ClusterToken,
 		RevisionBump: opts.BumpRevision, MarkCompacted: opts.BumpRevision > 0,
@@ -181,7 +182,7 @@ func RestoreFile(path string, opts RestoreOptions, logger *slog.Logger) error {
 // throwaway etcd on loopback, publishes b into it, snapshots it and
 // restores the data directory from that snapshot. Git is the truth; the
 // bundle compiled from it rebuilds etcd.
-func RestoreBundle(ctx context.Context, b *bundle.Bundle, keys etcdstore.Keys, opts RestoreOptions, logger *slog.Logger) (*Result, error) {
+func RestoreBundle(ctx context.Context, b *bundle.Bundle, keys etcdstore.Keys, opts RestoreOptions, logger *slog.Logger) (*syncer.Result, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -201,7 +202,7 @@ func RestoreBundle(ctx context.Context, b *bundle.Bundle, keys etcdstore.Keys, o
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	defer cli.Close()
-	s := New(cli, logger)
+	s := syncer.New(cli, logger)
 	s.Keys = keys
 	res, err := s.Publish(ctx, b)
 	if err != nil {

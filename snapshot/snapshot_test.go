@@ -1,4 +1,4 @@
-package syncer
+package snapshot
 
 import (
 	"errors"
@@ -45,18 +45,18 @@ func restoreOptions(t *testing.T) (RestoreOptions, string) {
 func TestSnapshotRestore(t *testing.T) {
 	stores := []struct {
 		name string
-		open func(t *testing.T) SnapshotStore
+		open func(t *testing.T) Store
 	}{
-		{"File", func(t *testing.T) SnapshotStore {
-			s, err := OpenStore(t.Context(), "file://"+t.TempDir(), StoreConfig{})
+		{"File", func(t *testing.T) Store {
+			s, err := Open(t.Context(), "file://"+t.TempDir(), Config{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return s
 		}},
-		{"S3", func(t *testing.T) SnapshotStore {
+		{"S3", func(t *testing.T) Store {
 			endpoint, _ := startS3(t, nil)
-			s, err := OpenStore(t.Context(), "s3://"+testBucket+"/nightly", StoreConfig{S3: S3Config{
+			s, err := Open(t.Context(), "s3://"+testBucket+"/nightly", Config{S3: S3Config{
 				Region: "eu-west-1", Endpoint: endpoint, PathStyle: true, AccessKeyID: "k", SecretAccessKey: "s"}})
 			if err != nil {
 				t.Fatal(err)
@@ -67,10 +67,10 @@ func TestSnapshotRestore(t *testing.T) {
 	for _, st := range stores {
 		t.Run(st.name, func(t *testing.T) {
 			cli := etcdtest.Start(t).Client(t)
-			b := mustBundle(t, spec{schemas: 30, versions: 3, arrow: true})
+			b := testBundle(t, 30, 3)
 			mustPublish(t, cli, b)
 			store := st.open(t)
-			snap := NewSnapshotter(cli, store, testLogger(t))
+			snap := New(cli, store, testLogger(t))
 			info, err := snap.Snapshot(t.Context())
 			if err != nil {
 				t.Fatal(err)
@@ -101,13 +101,13 @@ func TestSnapshotRestore(t *testing.T) {
 
 func TestRestoreRefusesBadSnapshots(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	mustPublish(t, cli, mustBundle(t, spec{schemas: 5, versions: 2}))
+	mustPublish(t, cli, testBundle(t, 5, 2))
 	dir := t.TempDir()
 	store, err := NewFileStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := NewSnapshotter(cli, store, testLogger(t)).Snapshot(t.Context())
+	info, err := New(cli, store, testLogger(t)).Snapshot(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,12 +170,12 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 
 func TestSnapshotS3Down(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	mustPublish(t, cli, mustBundle(t, spec{schemas: 5, versions: 2}))
+	mustPublish(t, cli, testBundle(t, 5, 2))
 	t.Run("Unreachable", func(t *testing.T) {
 		endpoint, srv := startS3(t, nil)
 		store := mustS3Store(t, endpoint, "x")
 		srv.Close()
-		if _, err := NewSnapshotter(cli, store, testLogger(t)).Snapshot(t.Context()); err == nil {
+		if _, err := New(cli, store, testLogger(t)).Snapshot(t.Context()); err == nil {
 			t.Fatal("snapshot to a closed S3 endpoint succeeded")
 		}
 	})
@@ -186,7 +186,7 @@ func TestSnapshotS3Down(t *testing.T) {
 		var up bool
 		endpoint, _ := startS3(t, func(h http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, SnapshotSuffix) {
+				if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, Suffix) {
 					io.CopyN(io.Discard, r.Body, 512)
 					up = true
 					panic(http.ErrAbortHandler)
@@ -195,7 +195,7 @@ func TestSnapshotS3Down(t *testing.T) {
 			})
 		})
 		store := mustS3Store(t, endpoint, "x")
-		_, err := NewSnapshotter(cli, store, testLogger(t)).Snapshot(t.Context())
+		_, err := New(cli, store, testLogger(t)).Snapshot(t.Context())
 		if err == nil || !up {
 			t.Fatalf("snapshot through a dying endpoint: %v (upload seen: %v)", err, up)
 		}
@@ -212,7 +212,7 @@ func TestSnapshotPruneKeepsNewest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap := NewSnapshotter(cli, store, testLogger(t))
+	snap := New(cli, store, testLogger(t))
 	snap.Keep = 2
 	day := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
 	var names []string
@@ -221,7 +221,7 @@ func TestSnapshotPruneKeepsNewest(t *testing.T) {
 		if _, err := cli.Put(t.Context(), "k", fmt.Sprint(i)); err != nil {
 			t.Fatal(err)
 		}
-		err := snap.Run(t.Context(), 0, func(info SnapshotInfo, err error) { names = append(names, info.Name) })
+		err := snap.Run(t.Context(), 0, func(info Info, err error) { names = append(names, info.Name) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +240,7 @@ func TestSnapshotPruneKeepsNewest(t *testing.T) {
 }
 
 func TestRestoreBundle(t *testing.T) {
-	b := mustRepoBundle(t)
+	b := testBundle(t, 5, 3)
 	opts, peer := restoreOptions(t)
 	keys := etcdstore.Keys{Prefix: "/registry"}
 	res, err := RestoreBundle(t.Context(), b, keys, opts, testLogger(t))

@@ -1,4 +1,4 @@
-package syncer
+package snapshot
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package syncer
+package snapshot
 
 import (
 	"context"
@@ -12,17 +12,19 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.etcd.io/etcd/etcdutl/v3/snapshot"
+	etcdsnap "go.etcd.io/etcd/etcdutl/v3/snapshot"
 	"go.uber.org/zap"
+
+	"github.com/schemareg/schemareg/syncer"
 )
 
-// SnapshotSuffix ends the name of every snapshot a Snapshotter takes.
-const SnapshotSuffix = ".db"
+// Suffix ends the name of every snapshot a Snapshotter takes.
+const Suffix = ".db"
 
-// Snapshotter streams etcd snapshots into a SnapshotStore.
+// Snapshotter streams etcd snapshots into a Store.
 type Snapshotter struct {
 	cli    *clientv3.Client
-	store  SnapshotStore
+	store  Store
 	logger *slog.Logger
 
 	// Keep is how many snapshots Prune keeps, the newest always among
@@ -35,69 +37,69 @@ type Snapshotter struct {
 	Now func() time.Time
 }
 
-// NewSnapshotter returns a Snapshotter that reads snapshots through cli.
-func NewSnapshotter(cli *clientv3.Client, store SnapshotStore, logger *slog.Logger) *Snapshotter {
+// New returns a Snapshotter that reads snapshots through cli.
+func New(cli *clientv3.Client, store Store, logger *slog.Logger) *Snapshotter {
 	return &Snapshotter{cli: cli, store: store, logger: logger, Now: time.Now}
 }
 
-// SnapshotName is the name of a snapshot taken at t, at an etcd revision,
+// Name is the name of a snapshot taken at t, at an etcd revision,
 // of a cluster: etcd-20060102T150405Z-rev123-cluster1a2b.db. Names sort by time.
-func SnapshotName(t time.Time, rev int64, clusterID uint64) string {
-	return fmt.Sprintf("etcd-%s-rev%d-cluster%x%s", t.UTC().Format("20060102T150405Z"), rev, clusterID, SnapshotSuffix)
+func Name(t time.Time, rev int64, clusterID uint64) string {
+	return fmt.Sprintf("etcd-%s-rev%d-cluster%x%s", t.UTC().Format("20060102T150405Z"), rev, clusterID, Suffix)
 }
 
 // Snapshot takes one snapshot: it streams etcd's snapshot into a temporary
 // file, hashing it and checking etcd's own integrity hash at its end, puts
 // it into the store with its sha256, then reads it back from the store and
 // checks it again. A snapshot that fails the read-back is deleted.
-func (s *Snapshotter) Snapshot(ctx context.Context) (SnapshotInfo, error) {
+func (s *Snapshotter) Snapshot(ctx context.Context) (Info, error) {
 	cluster, err := s.clusterID(ctx)
 	if err != nil {
-		return SnapshotInfo{}, fmt.Errorf("snapshot: %w", err)
+		return Info{}, fmt.Errorf("snapshot: %w", err)
 	}
 	resp, err := s.cli.SnapshotWithVersion(ctx)
 	if err != nil {
-		return SnapshotInfo{}, fmt.Errorf("snapshot: %w", err)
+		return Info{}, fmt.Errorf("snapshot: %w", err)
 	}
 	defer resp.Snapshot.Close()
 	f, err := os.CreateTemp(s.TempDir, "schemareg-snapshot-*.db")
 	if err != nil {
-		return SnapshotInfo{}, fmt.Errorf("snapshot: %w", err)
+		return Info{}, fmt.Errorf("snapshot: %w", err)
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
 	hr := newHashReader(resp.Snapshot)
 	if _, err := copyContext(ctx, f, hr); err != nil {
-		return SnapshotInfo{}, fmt.Errorf("snapshot: stream from etcd: %w", err)
+		return Info{}, fmt.Errorf("snapshot: stream from etcd: %w", err)
 	}
 	sum := hr.sum()
-	if err := CheckEtcdSnapshot(f); err != nil {
-		return SnapshotInfo{}, fmt.Errorf("snapshot: etcd sent a bad snapshot: %w", err)
+	if err := CheckFile(f); err != nil {
+		return Info{}, fmt.Errorf("snapshot: etcd sent a bad snapshot: %w", err)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return SnapshotInfo{}, fmt.Errorf("snapshot: %w", err)
+		return Info{}, fmt.Errorf("snapshot: %w", err)
 	}
-	st, err := snapshot.NewV3(zap.NewNop()).Status(f.Name())
+	st, err := etcdsnap.NewV3(zap.NewNop()).Status(f.Name())
 	if err != nil {
-		return SnapshotInfo{}, fmt.Errorf("snapshot: read its revision: %w", err)
+		return Info{}, fmt.Errorf("snapshot: read its revision: %w", err)
 	}
-	info := SnapshotInfo{Name: SnapshotName(s.Now(), st.Revision, cluster), Size: hr.n}
+	info := Info{Name: Name(s.Now(), st.Revision, cluster), Size: hr.n}
 	if err := s.store.Put(ctx, info.Name, f, sum); err != nil {
-		return SnapshotInfo{}, fmt.Errorf("snapshot: %w", err)
+		return Info{}, fmt.Errorf("snapshot: %w", err)
 	}
 	if err := s.verify(ctx, info, sum); err != nil {
 		if derr := s.store.Delete(context.WithoutCancel(ctx), info.Name); derr != nil {
 			err = errors.Join(err, derr)
 		}
-		return SnapshotInfo{}, fmt.Errorf("snapshot: verify %s after upload: %w", info.Name, err)
+		return Info{}, fmt.Errorf("snapshot: verify %s after upload: %w", info.Name, err)
 	}
-	s.logger.Info("snapshot stored", LogKeySnapshot, info.Name, "bytes", info.Size, "sha256", sum, "etcd_version", resp.Version)
+	s.logger.Info("snapshot stored", syncer.LogKeySnapshot, info.Name, "bytes", info.Size, "sha256", sum, "etcd_version", resp.Version)
 	return info, nil
 }
 
 // clusterID asks etcd for its cluster id, which a snapshot's name carries.
 func (s *Snapshotter) clusterID(ctx context.Context) (uint64, error) {
-	ctx, cancel := context.WithTimeout(ctx, DefaultCallTimeout)
+	ctx, cancel := context.WithTimeout(ctx, syncer.DefaultCallTimeout)
 	defer cancel()
 	resp, err := s.cli.Get(ctx, "health", clientv3.WithCountOnly())
 	if err != nil {
@@ -107,7 +109,7 @@ func (s *Snapshotter) clusterID(ctx context.Context) (uint64, error) {
 }
 
 // verify reads a stored snapshot back and checks its size and sha256.
-func (s *Snapshotter) verify(ctx context.Context, info SnapshotInfo, sum string) error {
+func (s *Snapshotter) verify(ctx context.Context, info Info, sum string) error {
 	rc, stored, err := s.store.Get(ctx, info.Name)
 	if err != nil {
 		return err
@@ -136,7 +138,7 @@ func (s *Snapshotter) Prune(ctx context.Context) ([]string, error) {
 	}
 	var snaps []string
 	for _, info := range list {
-		if strings.HasPrefix(info.Name, "etcd-") && strings.HasSuffix(info.Name, SnapshotSuffix) {
+		if strings.HasPrefix(info.Name, "etcd-") && strings.HasSuffix(info.Name, Suffix) {
 			snaps = append(snaps, info.Name)
 		}
 	}
@@ -145,7 +147,7 @@ func (s *Snapshotter) Prune(ctx context.Context) ([]string, error) {
 		if err := s.store.Delete(ctx, snaps[0]); err != nil {
 			return deleted, fmt.Errorf("prune snapshots: %w", err)
 		}
-		s.logger.Info("snapshot pruned", LogKeySnapshot, snaps[0])
+		s.logger.Info("snapshot pruned", syncer.LogKeySnapshot, snaps[0])
 		deleted, snaps = append(deleted, snaps[0]), snaps[1:]
 	}
 	return deleted, nil
@@ -154,7 +156,7 @@ func (s *Snapshotter) Prune(ctx context.Context) ([]string, error) {
 // Run takes a snapshot and prunes, then again every interval, until ctx
 // ends. A failed snapshot is logged and retried at the next interval; Run
 // returns the first error only when every is 0 (one snapshot).
-func (s *Snapshotter) Run(ctx context.Context, every time.Duration, done func(SnapshotInfo, error)) error {
+func (s *Snapshotter) Run(ctx context.Context, every time.Duration, done func(Info, error)) error {
 	for {
 		started := time.Now()
 		info, err := s.Snapshot(ctx)
@@ -169,7 +171,7 @@ func (s *Snapshotter) Run(ctx context.Context, every time.Duration, done func(Sn
 			return err
 		}
 		if err != nil {
-			s.logger.Error("snapshot failed; next try at the next interval", LogKeyError, err)
+			s.logger.Error("snapshot failed; next try at the next interval", syncer.LogKeyError, err)
 		}
 		t := time.NewTimer(every)
 		select {
@@ -181,10 +183,10 @@ func (s *Snapshotter) Run(ctx context.Context, every time.Duration, done func(Sn
 	}
 }
 
-// CheckEtcdSnapshot checks the integrity hash etcd appends to a snapshot:
+// CheckFile checks the integrity hash etcd appends to a snapshot:
 // the sha256 of the database, in the last 32 bytes of a file whose size is
 // 32 more than a multiple of 512.
-func CheckEtcdSnapshot(f *os.File) error {
+func CheckFile(f *os.File) error {
 	st, err := f.Stat()
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package syncer
+package snapshot
 
 import (
 	"bytes"
@@ -207,7 +207,7 @@ func (s *S3Store) Get(ctx context.Context, name string) (body io.ReadCloser, sum
 	if err != nil {
 		var nsk *types.NoSuchKey
 		if errors.As(err, &nsk) {
-			return nil, "", fmt.Errorf("s3: %s: %w", key, ErrSnapshotNotFound)
+			return nil, "", fmt.Errorf("s3: %s: %w", key, ErrNotFound)
 		}
 		return nil, "", fmt.Errorf("s3: get %s: %w", key, err)
 	}
@@ -236,13 +236,13 @@ func (s *S3Store) checksum(ctx context.Context, key string) (string, error) {
 }
 
 // List lists the snapshot objects under the prefix, sorted by name.
-func (s *S3Store) List(ctx context.Context) (infos []SnapshotInfo, err error) {
+func (s *S3Store) List(ctx context.Context) (infos []Info, err error) {
 	defer func() { err = s.redact(ctx, err) }()
 	prefix := ""
 	if s.prefix != "" {
 		prefix = s.prefix + "/"
 	}
-	var out []SnapshotInfo
+	var out []Info
 	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: &prefix, Delimiter: aws.String("/")})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -254,7 +254,7 @@ func (s *S3Store) List(ctx context.Context) (infos []SnapshotInfo, err error) {
 			if validName(name) != nil {
 				continue
 			}
-			out = append(out, SnapshotInfo{Name: name, Size: aws.ToInt64(o.Size)})
+			out = append(out, Info{Name: name, Size: aws.ToInt64(o.Size)})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

@@ -41,6 +41,7 @@ const (
 	DefaultDeadline        = 2 * time.Minute
 	DefaultMaxTxnOps       = 128
 	DefaultMaxTxnBytes     = 1 << 20
+	DefaultPipelineDepth   = 4
 	DefaultConflictRetries = 5
 )
 
@@ -74,6 +75,9 @@ type Syncer struct {
 	// MaxTxnOps and MaxTxnBytes keep each transaction within etcd's limits
 	// (--max-txn-ops, --max-request-bytes).
 	MaxTxnOps, MaxTxnBytes int
+	// PipelineDepth is how many transactions of immutable keys are in
+	// flight at once during a publish (1: one after another).
+	PipelineDepth int
 	// ConflictRetries is how many times Publish starts over after ErrConflict.
 	ConflictRetries int
 	// Guard, when set, is added to every transaction that moves a pointer:
@@ -93,7 +97,7 @@ func New(kv clientv3.KV, logger *slog.Logger) *Syncer {
 		KeepGenerations: DefaultKeepGenerations,
 		CallTimeout:     DefaultCallTimeout, Deadline: DefaultDeadline,
 		Backoff: 50 * time.Millisecond, MaxBackoff: 2 * time.Second,
-		MaxTxnOps: DefaultMaxTxnOps, MaxTxnBytes: DefaultMaxTxnBytes,
+		MaxTxnOps: DefaultMaxTxnOps, MaxTxnBytes: DefaultMaxTxnBytes, PipelineDepth: DefaultPipelineDepth,
 		ConflictRetries: DefaultConflictRetries,
 		Now:             time.Now,
 	}

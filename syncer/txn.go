@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
@@ -89,49 +90,97 @@ func (s *Syncer) batches(writes []write, perKey int) [][]write {
 // putAbsent writes immutable keys that must not exist yet, in transactions
 // that compare each key's creation revision with 0. When another writer got
 // to a key first, its value must be the same; a version's bytes that differ
-// are ErrMutated.
+// are ErrMutated. Up to PipelineDepth transactions are in flight at once:
+// every key is immutable, so their order does not matter until the
+// generation switch, which waits for all of them. res lists the writes in
+// batch order whatever order they complete in.
 func (s *Syncer) putAbsent(ctx context.Context, writes []write, res *Result) error {
-	for _, batch := range s.batches(writes, 3) {
-		pending := batch
-		for len(pending) > 0 {
-			cmps := make([]clientv3.Cmp, len(pending))
-			puts := make([]clientv3.Op, len(pending))
-			gets := make([]clientv3.Op, len(pending))
-			for i, w := range pending {
-				cmps[i] = clientv3.Compare(clientv3.CreateRevision(w.key), "=", 0)
-				puts[i] = clientv3.OpPut(w.key, string(w.value))
-				gets[i] = clientv3.OpGet(w.key)
-			}
-			var resp *clientv3.TxnResponse
-			err := s.call(ctx, fmt.Sprintf("put %d keys from %s", len(pending), pending[0].key), func(ctx context.Context) (err error) {
-				resp, err = s.kv.Txn(ctx).If(cmps...).Then(puts...).Else(gets...).Commit()
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			if resp.Succeeded {
-				for _, w := range pending {
-					res.add(w)
-				}
-				break
-			}
-			var again []write
-			for i, w := range pending {
-				kvs := resp.Responses[i].GetResponseRange().Kvs
-				switch {
-				case len(kvs) == 0:
-					again = append(again, w)
-				case bytes.Equal(kvs[0].Value, w.value):
-				case w.kind == kindSchema:
-					return fmt.Errorf("%w: schema %s version %s was written as %s meanwhile, the bundle has %s",
-						ErrMutated, w.id, w.version, bundle.Digest(kvs[0].Value), bundle.Digest(w.value))
-				default:
-					return fmt.Errorf("%s: %w: holds other bytes than its name says", w.key, bundle.ErrCorrupt)
+	batches := s.batches(writes, 3)
+	depth := max(1, min(s.PipelineDepth, len(batches)))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(batches))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range depth {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if errs[i] = s.putBatch(ctx, batches[i]); errs[i] != nil {
+					cancel()
 				}
 			}
-			pending = again
+		}()
+	}
+feed:
+	for i := range batches {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
 		}
+	}
+	close(next)
+	wg.Wait()
+	// The first error that is not another batch's cancellation is the cause.
+	var first error
+	for _, err := range errs {
+		if err != nil && (first == nil || errors.Is(first, context.Canceled) && !errors.Is(err, context.Canceled)) {
+			first = err
+		}
+	}
+	if first == nil {
+		first = ctx.Err()
+	}
+	if first != nil {
+		return first
+	}
+	for _, w := range writes {
+		res.add(w)
+	}
+	return nil
+}
+
+// putBatch writes one batch of putAbsent's keys in one transaction, then
+// again for the keys that were neither written nor found holding the same
+// bytes.
+func (s *Syncer) putBatch(ctx context.Context, pending []write) error {
+	for len(pending) > 0 {
+		cmps := make([]clientv3.Cmp, len(pending))
+		puts := make([]clientv3.Op, len(pending))
+		gets := make([]clientv3.Op, len(pending))
+		for i, w := range pending {
+			cmps[i] = clientv3.Compare(clientv3.CreateRevision(w.key), "=", 0)
+			puts[i] = clientv3.OpPut(w.key, string(w.value))
+			gets[i] = clientv3.OpGet(w.key)
+		}
+		var resp *clientv3.TxnResponse
+		err := s.call(ctx, fmt.Sprintf("put %d keys from %s", len(pending), pending[0].key), func(ctx context.Context) (err error) {
+			resp, err = s.kv.Txn(ctx).If(cmps...).Then(puts...).Else(gets...).Commit()
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if resp.Succeeded {
+			return nil
+		}
+		var again []write
+		for i, w := range pending {
+			kvs := resp.Responses[i].GetResponseRange().Kvs
+			switch {
+			case len(kvs) == 0:
+				again = append(again, w)
+			case bytes.Equal(kvs[0].Value, w.value):
+			case w.kind == kindSchema:
+				return fmt.Errorf("%w: schema %s version %s was written as %s meanwhile, the bundle has %s",
+					ErrMutated, w.id, w.version, bundle.Digest(kvs[0].Value), bundle.Digest(w.value))
+			default:
+				return fmt.Errorf("%s: %w: holds other bytes than its name says", w.key, bundle.ErrCorrupt)
+			}
+		}
+		pending = again
 	}
 	return nil
 }

@@ -55,7 +55,7 @@ func BenchmarkPublishFirstReference(b *testing.B) {
 	bb := mustBundle(b, spec{schemas: benchSchemas, versions: benchVersions, arrow: true})
 	cli := etcdtest.Start(b).Client(b)
 	s := New(cli, testLogger(b))
-	s.Keys = bundle.Keys{Prefix: "/plan"}
+	s.Keys = etcdstore.Keys{Prefix: "/plan"}
 	s.Trusted = true
 	p, err := s.plan(bb)
 	if err != nil {

@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -12,27 +11,10 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 )
 
-// ArrowBlock is a document's "arrow" field: the Arrow types C++ readers use
-// for some of its properties.
-type ArrowBlock struct {
-	Fields []ArrowField `json:"fields"`
-}
-
-// ArrowField gives one property its Arrow type.
-type ArrowField struct {
-	Name     string    `json:"name"`
-	Type     ArrowType `json:"type"`
-	Nullable *bool     `json:"nullable,omitempty"`
-}
-
-// ArrowType names an Arrow data type with its parameters: "int64",
-// {"name":"timestamp","unit":"us","timezone":"UTC"}, {"name":"decimal","precision":18,"scale":4}.
-type ArrowType struct {
-	Name      string `json:"name"`
-	Unit      string `json:"unit,omitempty"`
-	Timezone  string `json:"timezone,omitempty"`
-	Precision int    `json:"precision,omitempty"`
-	Scale     int    `json:"scale,omitempty"`
+// Resolver finds the document a $ref outside its own document names;
+// *validate.Registry is one. A nil Resolver resolves nothing.
+type Resolver interface {
+	Resolve(ref string) (*Document, bool)
 }
 
 // arrowFit lists, per Arrow type name, the JSON types whose values it holds.
@@ -54,141 +36,9 @@ func arrowFit(name string) []string {
 	return nil
 }
 
-func parseArrowBlock(d *Document, v any) (*ArrowBlock, error) {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, d.problem("/arrow", "arrow must be an object {\"fields\": [...]}, found %s", kindOf(v))
-	}
-	for k := range obj {
-		if k != "fields" {
-			return nil, d.problem("/arrow/"+escapePointer(k), "unknown key %q in arrow; it holds only \"fields\"", k)
-		}
-	}
-	list, ok := obj["fields"].([]any)
-	if !ok {
-		return nil, d.problem("/arrow", "arrow.fields must be an array of {\"name\", \"type\", \"nullable\"}")
-	}
-	block := &ArrowBlock{}
-	seen := map[string]bool{}
-	for i, f := range list {
-		ptr := "/arrow/fields/" + strconv.Itoa(i)
-		field, err := parseArrowField(d, ptr, f)
-		if err != nil {
-			return nil, err
-		}
-		if seen[field.Name] {
-			return nil, d.problem(ptr+"/name", "arrow field %q is listed twice", field.Name)
-		}
-		seen[field.Name] = true
-		if props, _ := d.Object()["properties"].(map[string]any); props[field.Name] == nil {
-			return nil, d.problem(ptr+"/name", "arrow field %q is not a property of the schema; add it to \"properties\" or remove it from arrow", field.Name)
-		}
-		block.Fields = append(block.Fields, field)
-	}
-	return block, nil
-}
-
-func parseArrowField(d *Document, ptr string, v any) (ArrowField, error) {
-	var f ArrowField
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return f, d.problem(ptr, "an arrow field must be an object {\"name\", \"type\"}, found %s", kindOf(v))
-	}
-	for k := range obj {
-		if k != "name" && k != "type" && k != "nullable" {
-			return f, d.problem(ptr+"/"+escapePointer(k), "unknown key %q in an arrow field; use name, type, nullable", k)
-		}
-	}
-	if f.Name, ok = obj["name"].(string); !ok || f.Name == "" {
-		return f, d.problem(ptr, "arrow field needs a \"name\": the property it types")
-	}
-	if n, present := obj["nullable"]; present {
-		b, isBool := n.(bool)
-		if !isBool {
-			return f, d.problem(ptr+"/nullable", "nullable must be true or false")
-		}
-		f.Nullable = &b
-	}
-	t, err := parseArrowType(d, ptr+"/type", obj["type"])
-	if err != nil {
-		return f, err
-	}
-	f.Type = t
-	return f, nil
-}
-
-func parseArrowType(d *Document, ptr string, v any) (ArrowType, error) {
-	var t ArrowType
-	switch v := v.(type) {
-	case string:
-		t.Name = v
-	case map[string]any:
-		for k, x := range v {
-			switch k {
-			case "name", "unit", "timezone":
-				s, ok := x.(string)
-				if !ok {
-					return t, d.problem(ptr+"/"+k, "%s must be a string", k)
-				}
-				switch k {
-				case "name":
-					t.Name = s
-				case "unit":
-					t.Unit = s
-				default:
-					t.Timezone = s
-				}
-			case "precision", "scale":
-				n, ok := x.(json.Number)
-				i, err := strconv.Atoi(string(n))
-				if !ok || err != nil || i < 0 {
-					return t, d.problem(ptr+"/"+k, "%s must be a non-negative integer", k)
-				}
-				if k == "precision" {
-					t.Precision = i
-				} else {
-					t.Scale = i
-				}
-			default:
-				return t, d.problem(ptr+"/"+escapePointer(k), "unknown key %q in an arrow type; use name, unit, timezone, precision, scale", k)
-			}
-		}
-	default:
-		return t, d.problem(ptr, "arrow type must be a name such as \"int64\" or an object {\"name\": ...}")
-	}
-	if arrowFit(t.Name) == nil {
-		return t, d.problem(ptr, "unknown arrow type %q; use int8..int64, uint8..uint64, float16, float32, float64, decimal, utf8, large_utf8, timestamp, date32, bool", t.Name)
-	}
-	switch t.Name {
-	case "timestamp":
-		switch t.Unit {
-		case "s", "ms", "us", "ns":
-		case "":
-			return t, d.problem(ptr, "timestamp needs a \"unit\": s, ms, us or ns")
-		default:
-			return t, d.problem(ptr+"/unit", "timestamp unit %q; use s, ms, us or ns", t.Unit)
-		}
-	case "decimal", "decimal128", "decimal256":
-		max := 76
-		if t.Name == "decimal128" {
-			max = 38
-		}
-		if t.Precision < 1 || t.Precision > max {
-			return t, d.problem(ptr, "%s needs a \"precision\" from 1 to %d", t.Name, max)
-		}
-		if t.Scale > t.Precision {
-			return t, d.problem(ptr, "decimal scale %d is larger than its precision %d", t.Scale, t.Precision)
-		}
-	}
-	if t.Name != "timestamp" && (t.Unit != "" || t.Timezone != "") {
-		return t, d.problem(ptr, "unit and timezone belong to timestamp, not %s", t.Name)
-	}
-	return t, nil
-}
-
 // checkArrow checks that every field of the arrow block names a property
 // whose JSON type its Arrow type can hold, following $refs through reg.
-func (d *Document) checkArrow(reg *Registry) error {
+func (d *Document) checkArrow(reg Resolver) error {
 	if d.Arrow == nil {
 		return nil
 	}
@@ -201,7 +51,7 @@ func (d *Document) checkArrow(reg *Registry) error {
 	return nil
 }
 
-func (d *Document) checkArrowFit(reg *Registry, ptr string, f ArrowField, prop any) error {
+func (d *Document) checkArrowFit(reg Resolver, ptr string, f ArrowField, prop any) error {
 	types, format := jsonTypes(reg, d.Root, prop)
 	if len(types) != 1 {
 		return d.problem(ptr+"/type", "arrow field %q: the property must have exactly one JSON type besides null to map to %s, found [%s]", f.Name, f.Type.Name, strings.Join(types, ", "))
@@ -222,7 +72,7 @@ func (d *Document) checkArrowFit(reg *Registry, ptr string, f ArrowField, prop a
 
 // jsonTypes returns a property schema's JSON types without "null", sorted,
 // and its format, following $refs.
-func jsonTypes(reg *Registry, root, schema any) ([]string, string) {
+func jsonTypes(reg Resolver, root, schema any) ([]string, string) {
 	_, s := resolveRef(reg, root, schema)
 	m, _ := s.(map[string]any)
 	var types []string
@@ -248,7 +98,7 @@ func jsonTypes(reg *Registry, root, schema any) ([]string, string) {
 }
 
 // nullableType reports whether a property schema's type includes "null".
-func nullableType(reg *Registry, root, schema any) bool {
+func nullableType(reg Resolver, root, schema any) bool {
 	_, s := resolveRef(reg, root, schema)
 	m, _ := s.(map[string]any)
 	switch t := m["type"].(type) {
@@ -267,7 +117,7 @@ func nullableType(reg *Registry, root, schema any) bool {
 // resolveRef follows $refs, at most 32 of them: "#/..." within root, others
 // to registry documents through reg (nil: local ones only). It returns the
 // root of the document the schema it ends at belongs to, and that schema.
-func resolveRef(reg *Registry, root, schema any) (any, any) {
+func resolveRef(reg Resolver, root, schema any) (any, any) {
 	for i := 0; i < 32; i++ {
 		m, ok := schema.(map[string]any)
 		if !ok {
@@ -304,7 +154,7 @@ func resolveRef(reg *Registry, root, schema any) (any, any) {
 // bool, object → struct, array → list). A property is nullable unless it is
 // required and its type excludes null; the block's nullable overrides. It
 // returns nil when the document has no top-level properties.
-func (d *Document) ArrowSchema(reg *Registry) (*arrow.Schema, error) {
+func (d *Document) ArrowSchema(reg Resolver) (*arrow.Schema, error) {
 	props, _ := d.Object()["properties"].(map[string]any)
 	if len(props) == 0 {
 		return nil, nil
@@ -343,7 +193,7 @@ func (d *Document) ArrowSchema(reg *Registry) (*arrow.Schema, error) {
 // (a schema message and the end-of-stream marker; arrow::ipc::ReadSchema
 // reads it), or nil when the document has no Arrow schema. $refs to other
 // documents resolve through reg, which may be nil.
-func (d *Document) ArrowIPC(reg *Registry) ([]byte, error) {
+func (d *Document) ArrowIPC(reg Resolver) ([]byte, error) {
 	s, err := d.ArrowSchema(reg)
 	if err != nil || s == nil {
 		return nil, err
@@ -408,12 +258,12 @@ func (t ArrowType) DataType() (arrow.DataType, error) {
 // maxArrowNesting bounds how deep the default mapping follows objects and arrays.
 const maxArrowNesting = 32
 
-func defaultArrowField(reg *Registry, root any, name string, schema any, required bool, depth int) arrow.Field {
+func defaultArrowField(reg Resolver, root any, name string, schema any, required bool, depth int) arrow.Field {
 	nullable := !required || nullableType(reg, root, schema)
 	return arrow.Field{Name: name, Type: defaultArrowType(reg, root, schema, depth), Nullable: nullable}
 }
 
-func defaultArrowType(reg *Registry, root, schema any, depth int) arrow.DataType {
+func defaultArrowType(reg Resolver, root, schema any, depth int) arrow.DataType {
 	types, format := jsonTypes(reg, root, schema)
 	if len(types) != 1 || depth >= maxArrowNesting {
 		return arrow.BinaryTypes.String // JSON text

@@ -167,7 +167,7 @@ func (h *history) reports(changes []fileChange, violations []Violation, mode Mod
 				s.Status = StatusModified
 			}
 			if !ev.first {
-				s.Message = fmt.Sprintf("%s → %s is a %s bump; the changes need %s", ev.old, ev.new, ev.made, describeBump(ev.res.Bump))
+				s.Message = fmt.Sprintf("%s → %s is a %s bump; the changes need %s", ev.old, ev.new, ev.made, ev.res.Bump.Describe())
 				s.Notice = ev.notice
 			}
 		case eventRejected:
@@ -189,7 +189,7 @@ func (h *history) reports(changes []fileChange, violations []Violation, mode Mod
 			s.NewVersion = ""
 			s.Compatible = false
 			n := len(h.schemas[ev.id].entry.Versions)
-			s.Message = fmt.Sprintf("schema deleted: its %d published %s stay served and the id is marked deprecated", n, plural(n, "version", "versions"))
+			s.Message = fmt.Sprintf("schema deleted: its %d published %s stay served and the id is marked deprecated", n, Plural(n, "version", "versions"))
 		}
 		add(ev.path, s)
 	}
@@ -229,18 +229,4 @@ func (h *history) reports(changes []fileChange, violations []Violation, mode Mod
 		res[i] = *s
 	}
 	return res
-}
-
-func describeBump(b Bump) string {
-	if b == BumpNone {
-		return "no bump"
-	}
-	return "a " + b.String() + " bump"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

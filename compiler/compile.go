@@ -66,9 +66,9 @@ type ViolationError struct {
 func (e *ViolationError) Error() string {
 	var b strings.Builder
 	if e.Strict {
-		fmt.Fprintf(&b, "%d %s in the history (strict)", len(e.Violations), plural(len(e.Violations), "violation", "violations"))
+		fmt.Fprintf(&b, "%d %s in the history (strict)", len(e.Violations), Plural(len(e.Violations), "violation", "violations"))
 	} else {
-		fmt.Fprintf(&b, "%d %s at the compiled commit", len(e.Violations), plural(len(e.Violations), "violation", "violations"))
+		fmt.Fprintf(&b, "%d %s at the compiled commit", len(e.Violations), Plural(len(e.Violations), "violation", "violations"))
 	}
 	for _, v := range e.Violations {
 		b.WriteString("\n  ")

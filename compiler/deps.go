@@ -77,7 +77,7 @@ type outRef struct {
 // removed. References to d itself, to the resources it embeds and to the
 // drafts' meta-schemas are left out.
 func outgoing(d *Document) []outRef {
-	if !hasExternalRef(d.Root) {
+	if !HasExternalRef(d.Root) {
 		// Most documents refer to no other: one pass says so.
 		return nil
 	}
@@ -127,4 +127,31 @@ func Pins(deps []Dependency) map[string]string {
 		m[d.ID] = d.Version
 	}
 	return m
+}
+
+// HasExternalRef reports whether a schema has a $ref to another document.
+func HasExternalRef(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			switch k {
+			case "$ref", "$dynamicRef", "$recursiveRef":
+				if ref, ok := x.(string); ok && (ref == "" || ref[0] != '#') {
+					return true
+				}
+			case "enum", "const", "examples", "default":
+				continue
+			}
+			if HasExternalRef(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if HasExternalRef(x) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"fmt"
 	"sort"
 )
 
@@ -299,49 +298,6 @@ func RequiredBump(changes []Change) Bump {
 		case b < BumpPatch:
 			b = BumpPatch
 		}
-	}
-	return b
-}
-
-// CheckBump applies the bump rule to a new version: it must be greater
-// than old by at least the required bump (1.2.3 → 2.0.0 for major, 1.3.0
-// for minor, 1.2.4 for patch). A larger bump is allowed; notice says so.
-// A bump too small gives ok false and a notice naming the version to use.
-// A version that is not greater than old is an error. Any version greater
-// than a pre-release is allowed: pre-releases promise no compatibility.
-func CheckBump(old, new Version, required Bump) (ok bool, notice string, err error) {
-	if new.Compare(old) <= 0 {
-		return false, "", fmt.Errorf("version %s is not greater than %s; use %s or later", new, old, bumpTarget(old, required))
-	}
-	made := new.BumpFrom(old)
-	switch {
-	case old.Pre != "":
-		return true, "", nil
-	case made < required:
-		return false, fmt.Sprintf("%s → %s is a %s bump, but the changes need a %s bump: use %s",
-			old, new, made, required, bumpTarget(old, required)), nil
-	case made > required && made > BumpPatch:
-		return true, fmt.Sprintf("%s → %s is a %s bump; a %s bump (%s) would do",
-			old, new, made, minBump(required), bumpTarget(old, required)), nil
-	}
-	return true, "", nil
-}
-
-// bumpTarget is the smallest version after old that makes the bump.
-func bumpTarget(old Version, b Bump) Version {
-	switch b {
-	case BumpMajor:
-		return Version{Major: old.Major + 1}
-	case BumpMinor:
-		return Version{Major: old.Major, Minor: old.Minor + 1}
-	}
-	return Version{Major: old.Major, Minor: old.Minor, Patch: old.Patch + 1}
-}
-
-// minBump is the smallest bump a new version makes: a version must grow.
-func minBump(b Bump) Bump {
-	if b < BumpPatch {
-		return BumpPatch
 	}
 	return b
 }

@@ -54,14 +54,6 @@ type Document struct {
 	// Canonical is the canonical encoding of Root; Digest its "sha256:<hex>".
 	Canonical []byte
 	Digest    string
-
-	// Set by the history compiler's workers for a document that refers to
-	// no other: the result of compiling it and of mapping it to Arrow.
-	checked  bool
-	checkErr error
-	ipcDone  bool
-	ipc      []byte
-	ipcErr   error
 }
 
 // Problem is something wrong with a schema file, at a position in it.

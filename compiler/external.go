@@ -3,6 +3,7 @@ package compiler
 import (
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -107,7 +108,7 @@ func scan(v any, base *url.URL, draft04 bool, ids, visit func(ptr string, m map[
 			}
 		case []any:
 			for i, e := range v {
-				if !walk(e, ptr+"/"+itoa(i), scope) {
+				if !walk(e, ptr+"/"+strconv.Itoa(i), scope) {
 					return false
 				}
 			}

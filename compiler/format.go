@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -122,7 +123,7 @@ func WriteText(w io.Writer, file string, r DiffResult, color bool) error {
 	for _, c := range r.Changes {
 		line := "-"
 		if c.Line > 0 {
-			line = itoa(c.Line)
+			line = strconv.Itoa(c.Line)
 		}
 		v := Verdict(c)
 		switch v {
@@ -170,7 +171,7 @@ func GitHubAnnotation(level, file string, line int, title, message string) strin
 		props = append(props, "file="+GitHubProperty(file))
 	}
 	if line > 0 {
-		props = append(props, "line="+itoa(line))
+		props = append(props, "line="+strconv.Itoa(line))
 	}
 	if title != "" {
 		props = append(props, "title="+GitHubProperty(title))

@@ -72,13 +72,13 @@ func CheckSummary(r *CheckReport) string {
 	}
 	verdict := "every bump is valid"
 	if bad > 0 {
-		verdict = fmt.Sprintf("%d %s", bad, plural(bad, "schema fails", "schemas fail"))
+		verdict = fmt.Sprintf("%d %s", bad, Plural(bad, "schema fails", "schemas fail"))
 	}
 	brk := "no breaking change"
 	if r.Breaking {
 		brk = "breaking changes"
 	}
-	return fmt.Sprintf("%d %s changed: %s; %s; required bump %s", len(r.Schemas), plural(len(r.Schemas), "schema", "schemas"), verdict, brk, r.RequiredBump)
+	return fmt.Sprintf("%d %s changed: %s; %s; required bump %s", len(r.Schemas), Plural(len(r.Schemas), "schema", "schemas"), verdict, brk, r.RequiredBump)
 }
 
 func writeCheckText(w io.Writer, r *CheckReport, color bool) error {
@@ -169,7 +169,7 @@ func WriteDependentsMarkdown(b *strings.Builder, s SchemaReport) {
 	fmt.Fprintf(b, "Schemas that refer to `%s` stay pinned to the version they were published with:\n\n", MarkdownCode(s.ID))
 	b.WriteString("| dependent | pinned to | adopting " + MarkdownCell(s.NewVersion) + " | mode | details |\n|---|---|---|---|---|\n")
 	for _, d := range s.Dependents {
-		adopt := "✅ compatible, " + describeBump(d.Bump)
+		adopt := "✅ compatible, " + d.Bump.Describe()
 		if !d.Compatible {
 			adopt = "💥 breaking, needs a major bump"
 		}

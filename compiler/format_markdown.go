@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -62,7 +63,7 @@ func MarkdownRow(c Change) string {
 	}
 	line := ""
 	if c.Line > 0 {
-		line = itoa(c.Line)
+		line = strconv.Itoa(c.Line)
 	}
 	return fmt.Sprintf("| %s | %s | `%s` | `%s` | %s | %s | %s | %s |", mark, verdict, MarkdownCode(c.Kind),
 		MarkdownCode(c.Path), line, yesNo(c.Backward), yesNo(c.Forward), MarkdownCell(c.Message))

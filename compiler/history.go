@@ -65,10 +65,11 @@ type schemaState struct {
 	docs   map[string]*Document // published versions loaded for transitive checks
 }
 
+// treeDoc is a file of the current tree, parsed: prepared by the workers
+// when the commit being applied changed it.
 type treeDoc struct {
 	hash plumbing.Hash
-	doc  *Document
-	err  error
+	prepared
 }
 
 func newHistory(g *gitRepo, dir string, policy Policy, maxBytes int) *history {
@@ -78,8 +79,8 @@ func newHistory(g *gitRepo, dir string, policy Policy, maxBytes int) *history {
 		files:    map[string][]byte{},
 		treeDocs: map[string]treeDoc{},
 	}
-	h.reg = &Registry{byID: map[string]*Document{}, byURL: map[string]*Document{}, load: h.lookup}
-	h.reg.loadVersion = h.loadVersion
+	h.reg = NewRegistry()
+	h.reg.Find, h.reg.FindVersion = h.lookup, h.loadVersion
 	return h
 }
 

@@ -19,7 +19,7 @@ func (h *history) apply(st *step) error {
 	for i, ch := range changes {
 		delete(h.treeDocs, ch.Path)
 		if !ch.To.IsZero() {
-			h.treeDocs[ch.Path] = treeDoc{hash: ch.To, doc: st.docs[i].doc, err: st.docs[i].err}
+			h.treeDocs[ch.Path] = treeDoc{hash: ch.To, prepared: st.docs[i]}
 		}
 	}
 	h.pending = map[string]*Document{}
@@ -163,12 +163,12 @@ func (h *history) judge(st *schemaState, d *Document, ci commitInfo, deps []Depe
 	case cmp == 0:
 		ev.kind = eventRejected
 		h.violate(ci, d.Path, d.Line("/version"), id, ver, ViolationMutated,
-			fmt.Sprintf("version %s is already published with other content; published versions are immutable: these changes need a new version (at least a %s bump, %s); the published content stays", ver, minBump(ev.res.Bump), bumpTarget(latest.Version, minBump(ev.res.Bump))))
+			fmt.Sprintf("version %s is already published with other content; published versions are immutable: these changes need a new version (at least a %s bump, %s); the published content stays", ver, MinBump(ev.res.Bump), latest.Version.Next(MinBump(ev.res.Bump))))
 		return ev, nil
 	case cmp < 0:
 		ev.kind = eventRejected
 		h.violate(ci, d.Path, d.Line("/version"), id, ver, ViolationNotIncreased,
-			fmt.Sprintf("version went backwards from %s to %s; a new version must be greater than the latest, %s (these changes need %s); the content is not published", old, ver, old, bumpTarget(latest.Version, minBump(ev.res.Bump))))
+			fmt.Sprintf("version went backwards from %s to %s; a new version must be greater than the latest, %s (these changes need %s); the content is not published", old, ver, old, latest.Version.Next(MinBump(ev.res.Bump))))
 		return ev, nil
 	}
 	ok, notice, _ := CheckBump(latest.Version, d.Version, ev.res.Bump)

@@ -82,7 +82,7 @@ func (h *history) dependencyOrder(docs []*Document) []*Document {
 // URL names, by id or by root $id; "" for any other.
 func (h *history) pendingTarget(u string) string {
 	u = strings.TrimSuffix(u, ".json")
-	if rest, ok := strings.CutPrefix(u, registryBase); ok {
+	if rest, ok := strings.CutPrefix(u, RegistryURL("")); ok {
 		id, version := SplitPin(rest)
 		if version != "" {
 			return ""
@@ -170,11 +170,11 @@ func (h *history) dependents(s SchemaReport, mode Mode) ([]DependentReport, erro
 		next, _ := ParseVersion(v.Version)
 		switch {
 		case !res.Compatible:
-			d.Message = fmt.Sprintf("%s %s stays pinned to %s %s; adopting %s breaks it under %s: its next version must be %s%s", id, v.Version, s.ID, d.Pinned, s.NewVersion, m, bumpTarget(next, BumpMajor), firstBreaking(res.Changes))
+			d.Message = fmt.Sprintf("%s %s stays pinned to %s %s; adopting %s breaks it under %s: its next version must be %s%s", id, v.Version, s.ID, d.Pinned, s.NewVersion, m, next.Next(BumpMajor), firstBreaking(res.Changes))
 		case res.Bump == BumpNone:
 			d.Message = fmt.Sprintf("%s %s stays pinned to %s %s; adopting %s changes nothing it accepts", id, v.Version, s.ID, d.Pinned, s.NewVersion)
 		default:
-			d.Message = fmt.Sprintf("%s %s stays pinned to %s %s; adopting %s is compatible under %s and needs %s", id, v.Version, s.ID, d.Pinned, s.NewVersion, m, describeBump(res.Bump))
+			d.Message = fmt.Sprintf("%s %s stays pinned to %s %s; adopting %s is compatible under %s and needs %s", id, v.Version, s.ID, d.Pinned, s.NewVersion, m, res.Bump.Describe())
 		}
 		out = append(out, d)
 	}

@@ -25,16 +25,17 @@ var ErrExternalRef = errors.New("reference outside the registry")
 type Registry struct {
 	byID  map[string]*Document
 	byURL map[string]*Document
-	// load, when set, finds documents the maps do not hold: by id, or by
-	// $id URL when id is "". The history compiler loads documents from Git
-	// only when a $ref needs them.
-	load func(id, url string) (*Document, bool)
-	// loadVersion, when set, finds a published version a pinned
-	// reference ("instruments_v1@1.2.0#/x") names and the maps do not hold.
-	loadVersion func(id, version string) (*Document, bool)
-	// missingPin, when set, explains a pinned reference to a version the
+
+	// Find, when set, finds documents the registry does not hold: by id,
+	// or by $id URL when id is "". The history compiler loads documents
+	// from Git only when a $ref needs them.
+	Find func(id, url string) (*Document, bool)
+	// FindVersion, when set, finds a published version a pinned reference
+	// ("instruments_v1@1.2.0#/x") names and the registry does not hold.
+	FindVersion func(id, version string) (*Document, bool)
+	// MissingPin, when set, explains a pinned reference to a version the
 	// registry does not hold, in place of the default message.
-	missingPin func(id, version string) string
+	MissingPin func(id, version string) string
 }
 
 // PinSeparator separates a registry id from the version a reference pins:
@@ -101,16 +102,16 @@ func (r *Registry) Lookup(id string) (*Document, bool) {
 		if d, ok := r.byURL[registryBase+id]; ok {
 			return d, true
 		}
-		if r.loadVersion != nil {
-			return r.loadVersion(bare, version)
+		if r.FindVersion != nil {
+			return r.FindVersion(bare, version)
 		}
 		return nil, false
 	}
 	if d, ok := r.byID[id]; ok {
 		return d, true
 	}
-	if r.load != nil {
-		return r.load(id, "")
+	if r.Find != nil {
+		return r.Find(id, "")
 	}
 	return nil, false
 }
@@ -122,15 +123,19 @@ func (r *Registry) lookupURL(u string) (*Document, bool) {
 	if id, ok := strings.CutPrefix(u, registryBase); ok {
 		return r.Lookup(id)
 	}
-	if r.load != nil {
-		return r.load("", u)
+	if r.Find != nil {
+		return r.Find("", u)
 	}
 	return nil, false
 }
 
 // Resolve finds the document a $ref outside its own document names: a
-// registry id ("quotes_v1", "quotes_v1#/x") or an absolute $id URL.
+// registry id ("quotes_v1", "quotes_v1#/x") or an absolute $id URL. A nil
+// Registry resolves nothing.
 func (r *Registry) Resolve(ref string) (*Document, bool) {
+	if r == nil {
+		return nil, false
+	}
 	base, _, _ := strings.Cut(ref, "#")
 	if bundleID := strings.TrimSuffix(base, ".json"); bundleID != "" && !strings.Contains(bundleID, ":") {
 		return r.Lookup(bundleID)
@@ -149,8 +154,8 @@ func (r *Registry) Load(u string) (any, error) {
 	}
 	if strings.HasPrefix(u, registryBase) {
 		if id, version := SplitPin(strings.TrimPrefix(key, registryBase)); version != "" {
-			if r.missingPin != nil {
-				return nil, errors.New(r.missingPin(id, version))
+			if r.MissingPin != nil {
+				return nil, errors.New(r.MissingPin(id, version))
 			}
 			return nil, fmt.Errorf("schema %s has no published version %s; pin a version that %s lists, or leave the version out to pin the current one", id, version, id)
 		}

@@ -280,3 +280,12 @@ func unwrapPath(err error) error {
 	}
 	return err
 }
+
+// ReadFiles reads the schema files named by paths: files as they are,
+// folders walked for *.json. A file over maxBytes is not read whole: it is
+// returned with maxBytes+1 bytes, enough for CheckTree to reject it. It is
+// ReadPaths from the working folder, without the list of what was skipped.
+func ReadFiles(paths []string, maxBytes int) ([]File, error) {
+	files, _, err := ReadPaths(paths, ".", maxBytes)
+	return files, err
+}

@@ -34,6 +34,14 @@ type step struct {
 type prepared struct {
 	doc *Document
 	err error
+
+	// Set by the workers for a document that refers to no other: the
+	// result of compiling it and of mapping it to Arrow.
+	checked  bool
+	checkErr error
+	ipcDone  bool
+	ipc      []byte
+	ipcErr   error
 }
 
 // job asks a worker to prepare one file of a step.
@@ -149,49 +157,32 @@ func prepare(p string, data []byte, maxBytes int) prepared {
 	if want := baseName(p); d.ID != want {
 		return prepared{err: d.problem("/id", "id %q does not match the file name %q; rename the file to %s.json or set \"id\": %q", d.ID, path.Base(p), d.ID, want)}
 	}
-	if !hasExternalRef(d.Root) {
-		_, d.checkErr = NewRegistry(d).Compile(d)
-		d.checked = true
-		if d.checkErr == nil {
-			d.ipc, d.ipcErr = d.ArrowIPC(nil)
-			d.ipcDone = true
+	pr := prepared{doc: d}
+	if !HasExternalRef(d.Root) {
+		_, pr.checkErr = NewRegistry(d).Compile(d)
+		pr.checked = true
+		if pr.checkErr == nil {
+			pr.ipc, pr.ipcErr = d.ArrowIPC(nil)
+			pr.ipcDone = true
 		}
 	}
-	return prepared{doc: d}
+	return pr
 }
 
-// hasExternalRef reports whether a schema has a $ref to another document.
-func hasExternalRef(v any) bool {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			switch k {
-			case "$ref", "$dynamicRef", "$recursiveRef":
-				if ref, ok := x.(string); ok && (ref == "" || ref[0] != '#') {
-					return true
-				}
-			case "enum", "const", "examples", "default":
-				continue
-			}
-			if hasExternalRef(x) {
-				return true
-			}
-		}
-	case []any:
-		for _, x := range v {
-			if hasExternalRef(x) {
-				return true
-			}
-		}
+// prepared returns what the workers prepared for d, a file of the commit
+// being applied, nil when d was not parsed by them.
+func (h *history) prepared(d *Document) *prepared {
+	if td, ok := h.treeDocs[d.Path]; ok && td.doc == d {
+		return &td.prepared
 	}
-	return false
+	return nil
 }
 
 // check compiles d within the registry of the current commit, unless it
 // was checked alone already.
 func (h *history) check(d *Document) error {
-	if d.checked {
-		return d.checkErr
+	if pr := h.prepared(d); pr != nil && pr.checked {
+		return pr.checkErr
 	}
 	_, err := h.reg.Compile(d)
 	return err
@@ -200,8 +191,8 @@ func (h *history) check(d *Document) error {
 // arrowIPC maps d to Arrow within the registry of the current commit,
 // unless that was done already.
 func (h *history) arrowIPC(d *Document) ([]byte, error) {
-	if d.ipcDone {
-		return d.ipc, d.ipcErr
+	if pr := h.prepared(d); pr != nil && pr.ipcDone {
+		return pr.ipc, pr.ipcErr
 	}
 	return d.ArrowIPC(h.reg)
 }

@@ -68,7 +68,7 @@ func CheckTree(files []File, opts TreeOptions) (map[string]*Document, []Problem)
 		parsed = append(parsed, d)
 	}
 	reg := NewRegistry(parsed...)
-	reg.missingPin = func(id, version string) string {
+	reg.MissingPin = func(id, version string) string {
 		if d, ok := reg.byID[id]; ok {
 			return fmt.Sprintf("pinned to %s %s, but %s holds %s %s: validate reads the files, not the history; `schemareg check` and `compile` resolve a pin against the published versions", id, version, d.Path, id, d.Version)
 		}
@@ -100,13 +100,4 @@ func SortProblems(ps []Problem) {
 		}
 		return a.Message < b.Message
 	})
-}
-
-// ReadFiles reads the schema files named by paths: files as they are,
-// folders walked for *.json. A file over maxBytes is not read whole: it is
-// returned with maxBytes+1 bytes, enough for CheckTree to reject it. It is
-// ReadPaths from the working folder, without the list of what was skipped.
-func ReadFiles(paths []string, maxBytes int) ([]File, error) {
-	files, _, err := ReadPaths(paths, ".", maxBytes)
-	return files, err
 }

@@ -10,6 +10,10 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/schemareg/schemareg/compiler/arrowschema"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 )
 
 // The walk is a pipeline. One goroutine reads the history from Git: the
@@ -32,7 +36,7 @@ type step struct {
 // prepared is a changed file's new content, parsed and, when it can be
 // checked alone, checked.
 type prepared struct {
-	doc *Document
+	doc *document.Document
 	err error
 
 	// Set by the workers for a document that refers to no other: the
@@ -148,21 +152,21 @@ func (h *history) readStep(c *object.Commit, prev plumbing.Hash) (*step, error) 
 // it and maps it to Arrow, so that judging it later needs no more work.
 func prepare(p string, data []byte, maxBytes int) prepared {
 	if len(data) > maxBytes {
-		return prepared{err: &Problem{Path: p, Message: fmt.Sprintf("file is larger than the limit of %d bytes; split the schema", maxBytes)}}
+		return prepared{err: &document.Problem{Path: p, Message: fmt.Sprintf("file is larger than the limit of %d bytes; split the schema", maxBytes)}}
 	}
-	d, err := ParseDocument(p, data)
+	d, err := document.ParseDocument(p, data)
 	if err != nil {
 		return prepared{err: err}
 	}
-	if want := baseName(p); d.ID != want {
-		return prepared{err: d.problem("/id", "id %q does not match the file name %q; rename the file to %s.json or set \"id\": %q", d.ID, path.Base(p), d.ID, want)}
+	if want := document.BaseName(p); d.ID != want {
+		return prepared{err: d.ProblemAt("/id", "id %q does not match the file name %q; rename the file to %s.json or set \"id\": %q", d.ID, path.Base(p), d.ID, want)}
 	}
 	pr := prepared{doc: d}
-	if !HasExternalRef(d.Root) {
-		_, pr.checkErr = NewRegistry(d).Compile(d)
+	if !validate.HasExternalRef(d.Root) {
+		_, pr.checkErr = validate.NewRegistry(d).Compile(d)
 		pr.checked = true
 		if pr.checkErr == nil {
-			pr.ipc, pr.ipcErr = d.ArrowIPC(nil)
+			pr.ipc, pr.ipcErr = arrowschema.IPC(d, nil)
 			pr.ipcDone = true
 		}
 	}
@@ -171,7 +175,7 @@ func prepare(p string, data []byte, maxBytes int) prepared {
 
 // prepared returns what the workers prepared for d, a file of the commit
 // being applied, nil when d was not parsed by them.
-func (h *history) prepared(d *Document) *prepared {
+func (h *history) prepared(d *document.Document) *prepared {
 	if td, ok := h.treeDocs[d.Path]; ok && td.doc == d {
 		return &td.prepared
 	}
@@ -180,7 +184,7 @@ func (h *history) prepared(d *Document) *prepared {
 
 // check compiles d within the registry of the current commit, unless it
 // was checked alone already.
-func (h *history) check(d *Document) error {
+func (h *history) check(d *document.Document) error {
 	if pr := h.prepared(d); pr != nil && pr.checked {
 		return pr.checkErr
 	}
@@ -190,9 +194,9 @@ func (h *history) check(d *Document) error {
 
 // arrowIPC maps d to Arrow within the registry of the current commit,
 // unless that was done already.
-func (h *history) arrowIPC(d *Document) ([]byte, error) {
+func (h *history) arrowIPC(d *document.Document) ([]byte, error) {
 	if pr := h.prepared(d); pr != nil && pr.ipcDone {
 		return pr.ipc, pr.ipcErr
 	}
-	return d.ArrowIPC(h.reg)
+	return arrowschema.IPC(d, h.reg)
 }

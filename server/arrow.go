@@ -9,8 +9,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 )
 
 // ArrowSchema is the body of GET /schema/{id}/{version}/arrow?format=json:
@@ -82,7 +83,7 @@ func (s *Server) arrowRep(ctx context.Context, id string, info *bundle.VersionIn
 	v, err := s.cache.load(ctx, ckey{kind: kindArrow, a: id, b: info.Arrow}, func(ctx context.Context) (any, int64, error) {
 		var data []byte
 		err := s.call(ctx, "load_arrow", func(ctx context.Context) (err error) {
-			data, err = bundle.LoadArrow(ctx, s.etcd, s.opts.Keys, id, info.Version, info.Arrow)
+			data, err = etcdread.LoadArrow(ctx, s.etcd, s.opts.Keys, id, info.Version, info.Arrow)
 			return err
 		})
 		if err != nil {
@@ -113,8 +114,8 @@ func (s *Server) arrowJSON(ctx context.Context, id string, info *bundle.VersionI
 		if err != nil {
 			return nil, 0, err
 		}
-		if block, ok := d.doc.Object()[compiler.FieldArrow]; ok {
-			out.Block = compiler.Canonical(block)
+		if block, ok := d.doc.Object()[document.FieldArrow]; ok {
+			out.Block = document.Canonical(block)
 		}
 		rp, err := jsonRep(out)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 )
 
 // generation is one published generation as the server holds it: its index,
@@ -126,7 +127,7 @@ func (s *Server) loadLocked(ctx context.Context) (*generation, int64, error) {
 	var x *bundle.Index
 	var rev int64
 	err := s.call(ctx, "load_generation", func(ctx context.Context) (err error) {
-		x, rev, err = bundle.LoadGeneration(ctx, s.etcd, s.opts.Keys)
+		x, rev, err = etcdread.LoadGeneration(ctx, s.etcd, s.opts.Keys)
 		return err
 	})
 	now := s.opts.Now()
@@ -184,14 +185,14 @@ func (s *Server) versions(ctx context.Context, e *bundle.Entry) (*versions, erro
 }
 
 // loadVersionLists reads version lists in transactions of
-// bundle.MaxTxnReads reads, each one etcd call.
+// etcdread.MaxTxnReads reads, each one etcd call.
 func (s *Server) loadVersionLists(ctx context.Context, entries []*bundle.Entry) ([]*bundle.VersionList, error) {
 	out := make([]*bundle.VersionList, 0, len(entries))
-	for start := 0; start < len(entries); start += bundle.MaxTxnReads {
-		batch := entries[start:min(start+bundle.MaxTxnReads, len(entries))]
+	for start := 0; start < len(entries); start += etcdread.MaxTxnReads {
+		batch := entries[start:min(start+etcdread.MaxTxnReads, len(entries))]
 		var lists []*bundle.VersionList
 		err := s.call(ctx, "load_versions", func(ctx context.Context) (err error) {
-			lists, err = bundle.LoadVersionLists(ctx, s.etcd, s.opts.Keys, batch, 0)
+			lists, err = etcdread.LoadVersionLists(ctx, s.etcd, s.opts.Keys, batch, 0)
 			return err
 		})
 		if err != nil {
@@ -254,7 +255,7 @@ func (s *Server) schemaRep(ctx context.Context, id string, info *bundle.VersionI
 	v, err := s.cache.load(ctx, ckey{kind: kindSchema, a: id, b: info.Digest}, func(ctx context.Context) (any, int64, error) {
 		var data []byte
 		err := s.call(ctx, "load_schema", func(ctx context.Context) (err error) {
-			data, err = bundle.LoadSchema(ctx, s.etcd, s.opts.Keys, id, info.Version, info.Digest)
+			data, err = etcdread.LoadSchema(ctx, s.etcd, s.opts.Keys, id, info.Version, info.Digest)
 			return err
 		})
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -88,7 +89,7 @@ func TestGuardFencesFormerLeader(t *testing.T) {
 		t.Fatalf("publish after resigning: %v, want ErrFenced", err)
 	}
 	// The immutable keys may be written; the generation must not move.
-	x, _, err := bundle.LoadGeneration(t.Context(), cli, keys)
+	x, _, err := etcdread.LoadGeneration(t.Context(), cli, keys)
 	if err != nil || x.Current.Schemas != 2 || x.Schemas[0].Latest != "1.0.0" {
 		t.Fatalf("generation moved under a fenced syncer: %+v %v", x, err)
 	}

@@ -13,6 +13,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 )
 
 // Sentinel errors; callers test them with errors.Is.
@@ -333,7 +334,7 @@ func (s *Syncer) readPublished(ctx context.Context, gen string) (*published, int
 	}
 	var list []bundle.Entry
 	err = s.call(ctx, "load index "+short(pub.cur.Generation), func(ctx context.Context) (err error) {
-		list, err = bundle.LoadIndex(ctx, s.kv, s.Keys, pub.cur, rev)
+		list, err = etcdread.LoadIndex(ctx, s.kv, s.Keys, pub.cur, rev)
 		return err
 	})
 	if errors.Is(err, bundle.ErrCorrupt) && s.Force {

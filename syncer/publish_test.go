@@ -10,6 +10,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -58,7 +59,7 @@ func TestPublishNewVersions(t *testing.T) {
 		t.Errorf("wrote %d keys, want %d: %v", res.Keys, want, res.Writes)
 	}
 	checkPublished(t, cli, bundle.Keys{}, b)
-	if x, _, _ := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{}); x.Schemas[3].Latest != "1.2.0" {
+	if x, _, _ := etcdread.LoadGeneration(t.Context(), cli, bundle.Keys{}); x.Schemas[3].Latest != "1.2.0" {
 		t.Errorf("s0003 latest %s, want 1.2.0", x.Schemas[3].Latest)
 	}
 }
@@ -113,7 +114,7 @@ func TestPublishOlderRefused(t *testing.T) {
 		if _, err := s.Publish(t.Context(), old); err != nil {
 			t.Fatal(err)
 		}
-		x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+		x, _, err := etcdread.LoadGeneration(t.Context(), cli, bundle.Keys{})
 		if err != nil || x.Current.Generation != old.Manifest.Generation {
 			t.Fatalf("after --force: %v %v", x, err)
 		}
@@ -344,7 +345,7 @@ func TestPublishOpenedBundle(t *testing.T) {
 	if res.Keys != 6 {
 		t.Errorf("wrote %d keys, want 6: %v", res.Keys, res.Writes)
 	}
-	x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+	x, _, err := etcdread.LoadGeneration(t.Context(), cli, bundle.Keys{})
 	if err != nil || x.Schemas[2].Latest != "1.2.0" || x.Schemas[2].Count != 3 {
 		t.Fatalf("after the incremental bundle: %+v, %v", x, err)
 	}
@@ -372,11 +373,11 @@ func TestPublishNewPins(t *testing.T) {
 	if _, err := s.Publish(t.Context(), b); err != nil {
 		t.Fatal(err)
 	}
-	x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+	x, _, err := etcdread.LoadGeneration(t.Context(), cli, bundle.Keys{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vl, err := bundle.LoadVersions(t.Context(), cli, bundle.Keys{}, &x.Schemas[1])
+	vl, err := etcdread.LoadVersions(t.Context(), cli, bundle.Keys{}, &x.Schemas[1])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -67,7 +68,7 @@ func (r *reader) run(ctx context.Context) {
 func (r *reader) readOnce(ctx context.Context) (gen, mix string) {
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	x, _, err := bundle.LoadGeneration(cctx, r.kv, r.keys)
+	x, _, err := etcdread.LoadGeneration(cctx, r.kv, r.keys)
 	if err != nil {
 		return "", ""
 	}
@@ -220,7 +221,7 @@ func TestPublishRace(t *testing.T) {
 		}
 		wg.Wait()
 		cli := srv.Client(t)
-		x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+		x, _, err := etcdread.LoadGeneration(t.Context(), cli, bundle.Keys{})
 		if err != nil {
 			t.Fatal(err)
 		}

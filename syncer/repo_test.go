@@ -8,6 +8,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/internal/gittest"
 )
@@ -48,7 +49,7 @@ func TestRepoWatcherPublishesNewCommits(t *testing.T) {
 
 	latest := func(t *testing.T) (string, int) {
 		t.Helper()
-		x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+		x, _, err := etcdread.LoadGeneration(t.Context(), cli, bundle.Keys{})
 		if err != nil {
 			t.Fatal(err)
 		}

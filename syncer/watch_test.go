@@ -11,6 +11,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
 
@@ -112,7 +113,7 @@ func TestWatchIgnoresHalfWrittenBundle(t *testing.T) {
 	waitAttempt(t, attempts, "a refusal of the half-written bundle", func(at Attempt) bool {
 		return at.Err != nil && errors.Is(at.Err, bundle.ErrCorrupt)
 	})
-	x, _, err := bundle.LoadGeneration(t.Context(), cli, bundle.Keys{})
+	x, _, err := etcdread.LoadGeneration(t.Context(), cli, bundle.Keys{})
 	if err != nil || x.Current.Generation != a.Manifest.Generation {
 		t.Fatalf("after a half-written bundle the generation is %v (%v), want the first", x, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 	"github.com/schemareg/schemareg/internal/etcdembed"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/syncer"
@@ -30,7 +31,7 @@ func checkRestored(t *testing.T, dataDir, peer, prefix string, b *bundle.Bundle)
 		t.Fatalf("start etcd on the restored data: %v", err)
 	}
 	defer srv.Close()
-	x, _, err := bundle.LoadGeneration(t.Context(), etcdtest.NewClient(t, srv.Endpoints()), bundle.Keys{Prefix: prefix})
+	x, _, err := etcdread.LoadGeneration(t.Context(), etcdtest.NewClient(t, srv.Endpoints()), bundle.Keys{Prefix: prefix})
 	if err != nil || x.Current.Generation != b.Manifest.Generation {
 		t.Fatalf("restored generation %v, %v; want %s", x, err, b.Manifest.Generation)
 	}

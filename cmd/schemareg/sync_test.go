@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/internal/gittest"
 	"github.com/schemareg/schemareg/internal/syncbuf"
@@ -28,7 +29,7 @@ func writeBundle(t *testing.T, dir string, n int) *bundle.Bundle {
 		for i := 1; i <= v; i++ {
 			props[fmt.Sprintf("f%d", i)] = map[string]any{"type": "integer"}
 		}
-		data := compiler.Canonical(map[string]any{"id": "ticks_v1", "version": version, "type": "object", "properties": props})
+		data := document.Canonical(map[string]any{"id": "ticks_v1", "version": version, "type": "object", "properties": props})
 		b.Files[bundle.SchemaFile(s.ID, version)] = data
 		s.Versions = append(s.Versions, bundle.Version{Version: version, Digest: bundle.Digest(data), Size: len(data),
 			Path: s.Path, Commit: fmt.Sprintf("%040x", v+1), Time: "2026-01-01T00:00:00Z", Bump: "minor", RequiredBump: "minor", Compatible: true})
@@ -47,7 +48,7 @@ func writeBundle(t *testing.T, dir string, n int) *bundle.Bundle {
 
 func publishedGeneration(t *testing.T, srv *etcdtest.Server, prefix string) string {
 	t.Helper()
-	x, _, err := bundle.LoadGeneration(t.Context(), srv.Client(t), bundle.Keys{Prefix: prefix})
+	x, _, err := etcdread.LoadGeneration(t.Context(), srv.Client(t), bundle.Keys{Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestSyncWatchCommand(t *testing.T) {
 	waitGeneration := func(gen string) {
 		t.Helper()
 		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			x, _, err := bundle.LoadGeneration(t.Context(), srv.Client(t), bundle.Keys{})
+			x, _, err := etcdread.LoadGeneration(t.Context(), srv.Client(t), bundle.Keys{})
 			if err == nil && x.Current.Generation == gen {
 				return
 			}

@@ -9,7 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/arrowschema"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -60,7 +61,7 @@ func buildBundle(commit int, groups ...group) (*bundle.Bundle, error) {
 				for f := 1; f <= v; f++ {
 					props[fmt.Sprintf("field%d", f)] = map[string]any{"type": "integer"}
 				}
-				data := compiler.Canonical(map[string]any{
+				data := document.Canonical(map[string]any{
 					"id": id, "version": version, "type": "object", "title": s.Title,
 					"description": "Version " + version + " of " + id + "." + strings.Repeat(" Padding.", g.pad/9),
 					"properties":  props, "additionalProperties": false,
@@ -104,11 +105,11 @@ func buildBundle(commit int, groups ...group) (*bundle.Bundle, error) {
 
 // arrowOf returns the Arrow IPC schema of a schema document.
 func arrowOf(data []byte) ([]byte, error) {
-	d, err := compiler.ParseDocument("x.json", data)
+	d, err := document.ParseDocument("x.json", data)
 	if err != nil {
 		return nil, err
 	}
-	return d.ArrowIPC(nil)
+	return arrowschema.IPC(d, nil)
 }
 
 // writeBundle writes b to dir, replacing the bundle there.

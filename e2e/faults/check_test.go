@@ -14,6 +14,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 	"github.com/schemareg/schemareg/internal/etcdembed"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/syncer"
@@ -39,7 +40,7 @@ func checkEtcd(t *testing.T, kv clientv3.KV, keys bundle.Keys, candidates ...*bu
 // version that changed its bytes is an error), its changes, its Arrow
 // schema and, unless the mirrors are pending, the latest mirror.
 func verifyEtcd(ctx context.Context, kv clientv3.KV, keys bundle.Keys, candidates ...*bundle.Bundle) (*bundle.Bundle, error) {
-	x, rev, err := bundle.LoadGeneration(ctx, kv, keys)
+	x, rev, err := etcdread.LoadGeneration(ctx, kv, keys)
 	if err != nil {
 		return nil, fmt.Errorf("etcd holds no whole generation: %w", err)
 	}
@@ -62,7 +63,7 @@ func verifyEtcd(ctx context.Context, kv clientv3.KV, keys bundle.Keys, candidate
 	for i := range x.Schemas {
 		entries[i] = &x.Schemas[i]
 	}
-	lists, err := bundle.LoadVersionLists(ctx, kv, keys, entries, 0)
+	lists, err := etcdread.LoadVersionLists(ctx, kv, keys, entries, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
@@ -105,7 +106,7 @@ func verifyEtcd(ctx context.Context, kv clientv3.KV, keys bundle.Keys, candidate
 // checkIndex checks that the generation published is b's and its index
 // b's, without reading the keys it leads to.
 func checkIndex(ctx context.Context, kv clientv3.KV, keys bundle.Keys, b *bundle.Bundle) error {
-	x, rev, err := bundle.LoadGeneration(ctx, kv, keys)
+	x, rev, err := etcdread.LoadGeneration(ctx, kv, keys)
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,6 @@ package bundle
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -68,8 +67,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // DefaultPrefix is the key prefix of a registry in etcd.
@@ -267,90 +264,4 @@ func (x *Index) Entry(id string) (*Entry, bool) {
 		return &x.Schemas[i], true
 	}
 	return nil, false
-}
-
-// LoadGeneration reads the current generation and its index at one etcd
-// revision, which it returns: a reader never mixes two generations. It
-// returns ErrNotPublished when nothing is published under keys.
-func LoadGeneration(ctx context.Context, kv clientv3.KV, keys Keys) (*Index, int64, error) {
-	resp, err := kv.Get(ctx, keys.Generation())
-	if err != nil {
-		return nil, 0, fmt.Errorf("load generation %s: %w", keys.Generation(), err)
-	}
-	if len(resp.Kvs) == 0 {
-		return nil, resp.Header.Revision, ErrNotPublished
-	}
-	rev := resp.Header.Revision
-	x := &Index{ModRevision: resp.Kvs[0].ModRevision}
-	if err := json.Unmarshal(resp.Kvs[0].Value, &x.Current); err != nil {
-		return nil, rev, fmt.Errorf("load generation %s: %w: %v", keys.Generation(), ErrCorrupt, err)
-	}
-	x.Schemas, err = LoadIndex(ctx, kv, keys, x.Current, rev)
-	if err != nil {
-		return nil, rev, err
-	}
-	return x, rev, nil
-}
-
-// LoadIndex reads the index shards of cur at revision rev (0: the latest)
-// and checks that they are all there.
-func LoadIndex(ctx context.Context, kv clientv3.KV, keys Keys, cur Current, rev int64) ([]Entry, error) {
-	prefix := keys.Index(cur.Generation)
-	opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithSort(clientv3.SortByKey, clientv3.SortAscend)}
-	if rev > 0 {
-		opts = append(opts, clientv3.WithRev(rev))
-	}
-	resp, err := kv.Get(ctx, prefix, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("load index %s: %w", prefix, err)
-	}
-	if len(resp.Kvs) != cur.Shards {
-		return nil, fmt.Errorf("load index %s: %w: %d shards, generation says %d", prefix, ErrCorrupt, len(resp.Kvs), cur.Shards)
-	}
-	entries := make([]Entry, 0, cur.Schemas)
-	for _, kv := range resp.Kvs {
-		var sh IndexShard
-		if err := json.Unmarshal(kv.Value, &sh); err != nil {
-			return nil, fmt.Errorf("load index %s: %w: %v", kv.Key, ErrCorrupt, err)
-		}
-		entries = append(entries, sh.Schemas...)
-	}
-	if len(entries) != cur.Schemas {
-		return nil, fmt.Errorf("load index %s: %w: %d schemas, generation says %d", prefix, ErrCorrupt, len(entries), cur.Schemas)
-	}
-	return entries, nil
-}
-
-// LoadVersions reads the VersionList of a schema's index entry.
-func LoadVersions(ctx context.Context, kv clientv3.KV, keys Keys, e *Entry) (*VersionList, error) {
-	key := keys.Versions(e.ID, e.Versions)
-	var vl VersionList
-	if err := getJSON(ctx, kv, key, &vl); err != nil {
-		return nil, err
-	}
-	return &vl, nil
-}
-
-// LoadMeta reads the VersionMeta of one version of a VersionList.
-func LoadMeta(ctx context.Context, kv clientv3.KV, keys Keys, id string, v *VersionInfo) (*VersionMeta, error) {
-	key := keys.Meta(id, v.Version, v.Meta)
-	var m VersionMeta
-	if err := getJSON(ctx, kv, key, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
-}
-
-func getJSON(ctx context.Context, kv clientv3.KV, key string, v any) error {
-	resp, err := kv.Get(ctx, key)
-	if err != nil {
-		return fmt.Errorf("get %s: %w", key, err)
-	}
-	if len(resp.Kvs) == 0 {
-		return fmt.Errorf("get %s: %w: key missing", key, ErrCorrupt)
-	}
-	if err := json.Unmarshal(resp.Kvs[0].Value, v); err != nil {
-		return fmt.Errorf("get %s: %w: %v", key, ErrCorrupt, err)
-	}
-	return nil
 }

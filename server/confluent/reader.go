@@ -11,8 +11,9 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundle/etcdread"
 )
 
 // maxCachedBytes bounds the schema bytes one generation's state keeps.
@@ -102,7 +103,7 @@ func (r *reader) current(ctx context.Context) (*state, error) {
 
 func (r *reader) load(ctx context.Context) (*state, error) {
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
-	x, _, err := bundle.LoadGeneration(cctx, r.kv, r.keys)
+	x, _, err := etcdread.LoadGeneration(cctx, r.kv, r.keys)
 	cancel()
 	if err != nil {
 		if errors.Is(err, bundle.ErrNotPublished) || errors.Is(err, bundle.ErrCorrupt) {
@@ -114,7 +115,7 @@ func (r *reader) load(ctx context.Context) (*state, error) {
 	for i := range x.Schemas {
 		entries[i] = &x.Schemas[i]
 	}
-	lists, err := bundle.LoadVersionLists(ctx, r.kv, r.keys, entries, r.timeout)
+	lists, err := etcdread.LoadVersionLists(ctx, r.kv, r.keys, entries, r.timeout)
 	if err != nil {
 		if errors.Is(err, bundle.ErrCorrupt) {
 			return nil, err
@@ -155,7 +156,7 @@ func (r *reader) schema(ctx context.Context, st *state, v *version) ([]byte, err
 	}
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	data, err := bundle.LoadSchema(cctx, r.kv, r.keys, v.subject.id, v.info.Version, v.info.Digest)
+	data, err := etcdread.LoadSchema(cctx, r.kv, r.keys, v.subject.id, v.info.Version, v.info.Digest)
 	if err != nil {
 		if errors.Is(err, bundle.ErrCorrupt) {
 			return nil, err
@@ -178,7 +179,7 @@ func (r *reader) servedSchema(ctx context.Context, st *state, v *version) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	d, err := compiler.ParseSchema(v.subject.id+".json", data)
+	d, err := document.ParseSchema(v.subject.id+".json", data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s %s: %v", bundle.ErrCorrupt, v.subject.id, v.info.Version, err)
 	}
@@ -195,21 +196,21 @@ func (r *reader) servedSchema(ctx context.Context, st *state, v *version) ([]byt
 // compatibility, arrow) stay, unknown keywords that validators pass over
 // (Ajv with strict: false). Import reads it back to the same document: it
 // takes the id from the subject, and drops a "$schema" equal to "schema".
-func served(d *compiler.Document) []byte {
+func served(d *document.Document) []byte {
 	root, ok := d.Root.(map[string]any)
 	if !ok {
 		return d.Canonical
 	}
 	out := make(map[string]any, len(root)+1)
 	for k, v := range root {
-		if k != compiler.FieldID {
+		if k != document.FieldID {
 			out[k] = v
 		}
 	}
 	if _, has := out["$schema"]; !has && d.Dialect != "" {
-		if _, named := out[compiler.FieldSchema]; named {
-			out["$schema"] = out[compiler.FieldSchema]
+		if _, named := out[document.FieldSchema]; named {
+			out["$schema"] = out[document.FieldSchema]
 		}
 	}
-	return compiler.Canonical(out)
+	return document.Canonical(out)
 }

@@ -7,7 +7,8 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // maxAnnotations is how many annotations of each level GitHub shows for a
@@ -61,7 +62,7 @@ func annotations(j *judgement) []annotation {
 			}
 			line := s.Line
 			if line == 0 {
-				line = s.line("#/"+compiler.FieldVersion, 0)
+				line = s.line("#/"+document.FieldVersion, 0)
 			}
 			out = append(out, annotation{level, s.Path, s.commit, line, 0, "Version bump too small: " + s.ID, msg})
 			out = append(out, breakingAnnotations(s, level, "")...)
@@ -109,9 +110,9 @@ func emit(a *githubactions.Action, anns []annotation) []annotation {
 		// go-githubactions escapes line breaks; the other control
 		// characters of names and schema text are escaped here, so that
 		// nothing printed can rewrite the log around the annotation.
-		fields := map[string]string{"title": compiler.QuoteControl(an.title)}
+		fields := map[string]string{"title": text.QuoteControl(an.title)}
 		if an.file != "" {
-			fields["file"] = compiler.QuoteControl(an.file)
+			fields["file"] = text.QuoteControl(an.file)
 		}
 		if an.line > 0 {
 			fields["line"] = strconv.Itoa(an.line)
@@ -120,7 +121,7 @@ func emit(a *githubactions.Action, anns []annotation) []annotation {
 			fields["col"] = strconv.Itoa(an.col)
 		}
 		out := a.WithFieldsMap(fields)
-		msg := compiler.QuoteControl(an.message)
+		msg := text.QuoteControl(an.message)
 		switch an.level {
 		case levelError:
 			out.Errorf("%s", msg)

@@ -8,6 +8,8 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
 )
 
 // FailOn says which verdicts fail the run.
@@ -72,8 +74,8 @@ type Config struct {
 	Workspace string
 	Dir       string
 	// Mode and Policy override every schema's own when not empty.
-	Mode   compiler.Mode
-	Policy compiler.Policy
+	Mode   document.Mode
+	Policy compat.Policy
 
 	// Comment and Labels turn the sticky comment and the labels on.
 	Comment bool

@@ -11,7 +11,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // FuzzActionEventAndOutputs feeds the action random event payloads and
@@ -28,7 +28,7 @@ func FuzzActionEventAndOutputs(f *testing.F) {
 		"::error file=x::y\r%0A\u2028")
 	f.Add([]byte(`{"pull_request": null}`), "")
 	f.Add([]byte(`[`), "ghadelimiter_\n")
-	f.Fuzz(func(t *testing.T, payload []byte, text string) {
+	f.Fuzz(func(t *testing.T, payload []byte, name string) {
 		ev, err := ParseEvent("event.json", payload)
 		if err != nil {
 			if !errors.Is(err, ErrEvent) {
@@ -38,9 +38,9 @@ func FuzzActionEventAndOutputs(f *testing.F) {
 		}
 		values := [][2]string{
 			{OutputBreaking, "true"},
-			{OutputChanged, text + " " + strings.Join(ev.Labels, " ")},
+			{OutputChanged, name + " " + strings.Join(ev.Labels, " ")},
 			{OutputRequiredBump, ev.BaseRepo + ev.HeadRepo},
-			{OutputReport, text},
+			{OutputReport, name},
 		}
 		path := filepath.Join(t.TempDir(), "output")
 		if err := outputFile(path, values, rand.Reader); err != nil {
@@ -55,15 +55,15 @@ func FuzzActionEventAndOutputs(f *testing.F) {
 			t.Fatalf("%d outputs, want %d:\n%s", len(got), len(values), data)
 		}
 		for _, v := range values {
-			if g := got[v[0]]; len(g) != 1 || g[0] != compiler.QuoteControl(v[1]) {
-				t.Fatalf("output %s = %q, want %q", v[0], g, compiler.QuoteControl(v[1]))
+			if g := got[v[0]]; len(g) != 1 || g[0] != text.QuoteControl(v[1]) {
+				t.Fatalf("output %s = %q, want %q", v[0], g, text.QuoteControl(v[1]))
 			}
 		}
 
 		var log bytes.Buffer
 		a := githubactions.New(githubactions.WithWriter(&log), githubactions.WithGetenv(func(string) string { return "" }))
 		anns := []annotation{
-			{level: levelError, file: text, line: 3, title: "Breaking change in " + text, message: text},
+			{level: levelError, file: name, line: 3, title: "Breaking change in " + name, message: name},
 			{level: levelWarning, file: strings.Join(ev.Labels, ","), title: ev.HeadRepo, message: ev.BaseRepo},
 		}
 		emit(a, anns)
@@ -72,7 +72,7 @@ func FuzzActionEventAndOutputs(f *testing.F) {
 			t.Fatalf("%d log lines for %d annotations:\n%s", len(lines), len(anns), log.String())
 		}
 		for i, l := range lines {
-			if compiler.HasControl(l) || !strings.HasPrefix(l, "::"+anns[i].level+" ") {
+			if text.HasControl(l) || !strings.HasPrefix(l, "::"+anns[i].level+" ") {
 				t.Fatalf("annotation %d printed as %q", i, l)
 			}
 		}

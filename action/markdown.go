@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/render"
 )
 
 // maxCommentBytes is GitHub's limit on a comment body, 65,536 characters;
@@ -87,11 +89,11 @@ func renderSchema(b *strings.Builder, s *judged, cfg *Config) {
 		}
 		b.WriteString("\n")
 	}
-	compiler.WriteDependentsMarkdown(b, *s.SchemaReport)
+	render.WriteDependentsMarkdown(b, *s.SchemaReport)
 }
 
 // impact names a change's effect in the change table.
-func impact(c compiler.Change) string {
+func impact(c compat.Change) string {
 	switch {
 	case c.Breaking:
 		return "💥 breaking"
@@ -167,7 +169,7 @@ func link(text, u string) string {
 
 // code is an inline code span that is safe in a table cell.
 func code(s string) string {
-	return "`" + compiler.MarkdownCode(s) + "`"
+	return "`" + render.MarkdownCode(s) + "`"
 }
 
 // cell is text for a table cell or a paragraph: one line, with pipes,
@@ -175,7 +177,7 @@ func code(s string) string {
 // a schema made inert: @mentions (which notify people), bare URLs and
 // www. names (which become links) and $ (which starts math).
 func cell(s string) string {
-	return inert(compiler.MarkdownCell(s))
+	return inert(render.MarkdownCell(s))
 }
 
 // inert breaks GitHub's autolinks and mentions with a zero-width space,

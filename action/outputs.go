@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // outputDelimiterPrefix starts each output's delimiter; a random part
@@ -19,13 +19,13 @@ const outputDelimiterPrefix = "ghadelimiter_"
 // outputFile writes outputs to the GITHUB_OUTPUT file at path as
 // "name<<DELIMITER\nvalue\nDELIMITER\n", with a fresh random delimiter per
 // value. Names must be the action's own; values have their control
-// characters escaped (compiler.QuoteControl), so a file name holding a
+// characters escaped (text.QuoteControl), so a file name holding a
 // line break stays one line of one output.
 func outputFile(path string, outs [][2]string, random io.Reader) error {
 	var b strings.Builder
 	for _, o := range outs {
-		name, value := o[0], compiler.QuoteControl(o[1])
-		if name == "" || compiler.HasControl(name) || strings.ContainsAny(name, "<=") {
+		name, value := o[0], text.QuoteControl(o[1])
+		if name == "" || text.HasControl(name) || strings.ContainsAny(name, "<=") {
 			return fmt.Errorf("write output %q: not a valid output name", name)
 		}
 		delim, err := outputDelimiter(random)

@@ -2,6 +2,7 @@ package action
 
 import (
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 )
 
 // outcome is what the action makes of one schema's report.
@@ -26,7 +27,7 @@ type judged struct {
 	// base for a deleted schema. doc is that file parsed, nil when it
 	// cannot be, for the lines of the findings.
 	commit string
-	doc    *compiler.Document
+	doc    *document.Document
 }
 
 // judgement is the decision on the whole pull request.
@@ -72,7 +73,7 @@ func judge(report *compiler.CheckReport, cfg *Config, labels []string, read func
 		}
 		if read != nil && js.outcome != outcomeInvalid {
 			if data := read(js.commit, s.Path); data != nil {
-				if d, err := compiler.ParseSchema(s.Path, data); err == nil {
+				if d, err := document.ParseSchema(s.Path, data); err == nil {
 					js.doc = d
 				}
 			}

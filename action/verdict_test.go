@@ -7,14 +7,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/semver"
 )
 
 func schemaReport(id, status, verdict string, compatible bool) compiler.SchemaReport {
 	s := compiler.SchemaReport{ID: id, Path: "schemas/" + id + ".json", Status: status, Verdict: verdict, Compatible: compatible,
-		OldVersion: "1.0.0", NewVersion: "1.1.0", Bump: compiler.BumpMinor, RequiredBump: compiler.BumpMinor}
+		OldVersion: "1.0.0", NewVersion: "1.1.0", Bump: semver.BumpMinor, RequiredBump: semver.BumpMinor}
 	if !compatible {
-		s.RequiredBump = compiler.BumpMajor
-		s.Changes = []compiler.Change{{Kind: "PROPERTY_REMOVED", Path: "#/properties/side", Line: 12, Breaking: true, Message: "side removed"}}
+		s.RequiredBump = semver.BumpMajor
+		s.Changes = []compat.Change{{Kind: "PROPERTY_REMOVED", Path: "#/properties/side", Line: 12, Breaking: true, Message: "side removed"}}
 	}
 	return s
 }
@@ -69,7 +71,7 @@ func TestActionAnnotationOverflow(t *testing.T) {
 	for i := range 12 {
 		report.Schemas = append(report.Schemas, schemaReport(fmt.Sprintf("s%02d_v1", i), compiler.StatusModified, compiler.VerdictInvalidBump, false))
 	}
-	report.Breaking, report.RequiredBump = true, compiler.BumpMajor
+	report.Breaking, report.RequiredBump = true, semver.BumpMajor
 	out := p.run(p.base, head, nil, func(c *Config) { c.Check = checkStub(report) })
 	if out.err != nil || !out.res.Failed {
 		t.Fatalf("err %v, failed %v", out.err, out.res.Failed)

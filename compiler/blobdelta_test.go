@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/schemareg/schemareg/compiler/validate"
 )
 
 // packObjectHeader encodes a pack entry's type and inflated size.
@@ -133,7 +135,9 @@ func TestDeltaOnHugeBaseNeverInflated(t *testing.T) {
 	})
 	t.Run("ReadRevision", func(t *testing.T) {
 		var err error
-		n := allocated(func() { _, err = ReadRevision(t.Context(), dir, "HEAD", "schemas/small_v1.json", DefaultMaxBytes) })
+		n := allocated(func() {
+			_, err = ReadRevision(t.Context(), dir, "HEAD", "schemas/small_v1.json", validate.DefaultMaxBytes)
+		})
 		if err == nil || !strings.Contains(err.Error(), "more than the limit") {
 			t.Errorf("ReadRevision error = %v; want the file refused", err)
 		}

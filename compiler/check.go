@@ -9,7 +9,10 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // CheckOptions configures Check.
@@ -21,9 +24,9 @@ type CheckOptions struct {
 	// Base and Head are the revisions to compare: a pull request's base and head commits.
 	Base, Head string
 	// Mode, when set, overrides every schema's compatibility mode.
-	Mode Mode
+	Mode document.Mode
 	// Policy is the compatibility policy; "" is LENIENT.
-	Policy Policy
+	Policy compat.Policy
 	// MaxBytes is the largest schema file; 0 is DefaultMaxBytes.
 	MaxBytes int
 	// Since, when set, is a bundle compiled at a commit of Base's
@@ -125,7 +128,7 @@ func Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
 }
 
 // reports turns what the last apply did into one report per schema.
-func (h *history) reports(changes []fileChange, violations []Violation, mode Mode) []SchemaReport {
+func (h *history) reports(changes []fileChange, violations []Violation, mode document.Mode) []SchemaReport {
 	byPath := map[string]*SchemaReport{}
 	var out []*SchemaReport
 	add := func(p string, s SchemaReport) *SchemaReport {
@@ -134,21 +137,21 @@ func (h *history) reports(changes []fileChange, violations []Violation, mode Mod
 		}
 		s.Path = p
 		if s.Changes == nil {
-			s.Changes = []Change{}
+			s.Changes = []compat.Change{}
 		}
 		r := &s
 		byPath[p] = r
 		out = append(out, r)
 		return r
 	}
-	modeOf := func(id string) Mode {
+	modeOf := func(id string) document.Mode {
 		if mode != "" {
 			return mode
 		}
 		if st, ok := h.schemas[id]; ok && st.entry.Compatibility != "" {
-			return Mode(st.entry.Compatibility)
+			return document.Mode(st.entry.Compatibility)
 		}
-		return ModeBackward
+		return document.ModeBackward
 	}
 	for _, ev := range h.events {
 		s := SchemaReport{ID: ev.id, OldPath: ev.oldPath, OldVersion: ev.old, NewVersion: ev.new, Mode: modeOf(ev.id),
@@ -167,7 +170,7 @@ func (h *history) reports(changes []fileChange, violations []Violation, mode Mod
 				s.Status = StatusModified
 			}
 			if !ev.first {
-				s.Message = fmt.Sprintf("%s → %s is a %s bump; the changes need %s", ev.old, ev.new, ev.made, describeBump(ev.res.Bump))
+				s.Message = fmt.Sprintf("%s → %s is a %s bump; the changes need %s", ev.old, ev.new, ev.made, ev.res.Bump.Describe())
 				s.Notice = ev.notice
 			}
 		case eventRejected:
@@ -189,7 +192,7 @@ func (h *history) reports(changes []fileChange, violations []Violation, mode Mod
 			s.NewVersion = ""
 			s.Compatible = false
 			n := len(h.schemas[ev.id].entry.Versions)
-			s.Message = fmt.Sprintf("schema deleted: its %d published %s stay served and the id is marked deprecated", n, plural(n, "version", "versions"))
+			s.Message = fmt.Sprintf("schema deleted: its %d published %s stay served and the id is marked deprecated", n, text.Plural(n, "version", "versions"))
 		}
 		add(ev.path, s)
 	}
@@ -209,7 +212,7 @@ func (h *history) reports(changes []fileChange, violations []Violation, mode Mod
 		switch v.Kind {
 		case ViolationInvalidSchema, ViolationDuplicateID:
 			s.Verdict = VerdictInvalid
-			s.Problems = append(s.Problems, Problem{Path: v.Path, Line: v.Line, Message: v.Message})
+			s.Problems = append(s.Problems, document.Problem{Path: v.Path, Line: v.Line, Message: v.Message})
 		default:
 			s.Verdict = VerdictInvalidBump
 		}
@@ -229,18 +232,4 @@ func (h *history) reports(changes []fileChange, violations []Violation, mode Mod
 		res[i] = *s
 	}
 	return res
-}
-
-func describeBump(b Bump) string {
-	if b == BumpNone {
-		return "no bump"
-	}
-	return "a " + b.String() + " bump"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

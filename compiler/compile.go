@@ -11,7 +11,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // CompileOptions configures Compile.
@@ -23,7 +26,7 @@ type CompileOptions struct {
 	// Dir is the schemas folder inside the repository; "" is "schemas".
 	Dir string
 	// Policy is the compatibility policy; "" is LENIENT.
-	Policy Policy
+	Policy compat.Policy
 	// Strict makes every violation in the history fatal, not only those at Ref.
 	Strict bool
 	// Since is a previous bundle of the same repository to continue from:
@@ -66,9 +69,9 @@ type ViolationError struct {
 func (e *ViolationError) Error() string {
 	var b strings.Builder
 	if e.Strict {
-		fmt.Fprintf(&b, "%d %s in the history (strict)", len(e.Violations), plural(len(e.Violations), "violation", "violations"))
+		fmt.Fprintf(&b, "%d %s in the history (strict)", len(e.Violations), text.Plural(len(e.Violations), "violation", "violations"))
 	} else {
-		fmt.Fprintf(&b, "%d %s at the compiled commit", len(e.Violations), plural(len(e.Violations), "violation", "violations"))
+		fmt.Fprintf(&b, "%d %s at the compiled commit", len(e.Violations), text.Plural(len(e.Violations), "violation", "violations"))
 	}
 	for _, v := range e.Violations {
 		b.WriteString("\n  ")
@@ -85,7 +88,7 @@ func FormatViolation(v Violation) string {
 	if v.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", v.Path, v.Line)
 	}
-	return QuoteControl(fmt.Sprintf("%s: commit %s: %s: %s", loc, short(v.Commit), v.Kind, v.Message))
+	return text.QuoteControl(fmt.Sprintf("%s: commit %s: %s: %s", loc, short(v.Commit), v.Kind, v.Message))
 }
 
 func short(hash string) string {
@@ -162,7 +165,7 @@ func Compile(ctx context.Context, opts CompileOptions) (*CompileResult, error) {
 // openHistory opens the repository (default ".") for a walk of the
 // schemas folder dir (default "schemas") under policy (default LENIENT),
 // with files up to maxBytes (default DefaultMaxBytes). Close h.git when done.
-func openHistory(repo, dir string, policy Policy, maxBytes int) (*history, error) {
+func openHistory(repo, dir string, policy compat.Policy, maxBytes int) (*history, error) {
 	if repo == "" {
 		repo = "."
 	}
@@ -171,10 +174,10 @@ func openHistory(repo, dir string, policy Policy, maxBytes int) (*history, error
 		return nil, err
 	}
 	if policy == "" {
-		policy = PolicyLenient
+		policy = compat.PolicyLenient
 	}
 	if maxBytes <= 0 {
-		maxBytes = DefaultMaxBytes
+		maxBytes = validate.DefaultMaxBytes
 	}
 	g, err := openRepo(repo)
 	if err != nil {

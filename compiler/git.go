@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/schemareg/schemareg/internal/gitfs"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // ErrRevisionNotFound reports a revision the repository does not have, e.g.
@@ -287,7 +288,7 @@ func (g *gitRepo) diffInto(a, b plumbing.Hash, prefix string, out *[]fileChange)
 		if prefix != "" {
 			full = prefix + "/" + name
 		}
-		if HasControl(name) && (strings.HasSuffix(name, ".json") || (x != nil && x.isDir()) || (y != nil && y.isDir())) {
+		if text.HasControl(name) && (strings.HasSuffix(name, ".json") || (x != nil && x.isDir()) || (y != nil && y.isDir())) {
 			// Printed, such a name could end a log line and forge a
 			// workflow command or an output.
 			return fmt.Errorf("%s: %w; rename it", strconv.Quote(full), ErrControlInName)

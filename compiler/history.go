@@ -11,6 +11,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -21,7 +25,7 @@ import (
 type history struct {
 	git      *gitRepo
 	dir      string
-	policy   Policy
+	policy   compat.Policy
 	maxBytes int
 
 	schemas    map[string]*schemaState // by id
@@ -32,12 +36,12 @@ type history struct {
 
 	tree     plumbing.Hash      // the schemas folder at the current commit
 	treeDocs map[string]treeDoc // parsed files of tree, by path, loaded on demand
-	pending  map[string]*Document
+	pending  map[string]*document.Document
 	judged   map[string]bool // the pending documents judged so far
-	reg      *Registry
-	base     *bundle.Dir // the bundle a compile continues, when opened lazily
-	mode     Mode        // overrides every schema's mode when set
-	events   []event     // what the last apply did, for Check
+	reg      *validate.Registry
+	base     *bundle.Dir   // the bundle a compile continues, when opened lazily
+	mode     document.Mode // overrides every schema's mode when set
+	events   []event       // what the last apply did, for Check
 }
 
 // event is one thing apply did to a schema.
@@ -46,9 +50,9 @@ type event struct {
 	id, path string
 	oldPath  string // set when the file moved
 	old, new string // versions
-	made     Bump
+	made     semver.Bump
 	notice   string // a bump larger than needed
-	res      DiffResult
+	res      compat.DiffResult
 	first    bool // the schema's first version
 }
 
@@ -61,25 +65,26 @@ const (
 
 type schemaState struct {
 	entry  bundle.Schema
-	latest *Document            // the latest published version, parsed from its original file
-	docs   map[string]*Document // published versions loaded for transitive checks
+	latest *document.Document            // the latest published version, parsed from its original file
+	docs   map[string]*document.Document // published versions loaded for transitive checks
 }
 
+// treeDoc is a file of the current tree, parsed: prepared by the workers
+// when the commit being applied changed it.
 type treeDoc struct {
 	hash plumbing.Hash
-	doc  *Document
-	err  error
+	prepared
 }
 
-func newHistory(g *gitRepo, dir string, policy Policy, maxBytes int) *history {
+func newHistory(g *gitRepo, dir string, policy compat.Policy, maxBytes int) *history {
 	h := &history{
 		git: g, dir: dir, policy: policy, maxBytes: maxBytes,
 		schemas:  map[string]*schemaState{},
 		files:    map[string][]byte{},
 		treeDocs: map[string]treeDoc{},
 	}
-	h.reg = &Registry{byID: map[string]*Document{}, byURL: map[string]*Document{}, load: h.lookup}
-	h.reg.loadVersion = h.loadVersion
+	h.reg = validate.NewRegistry()
+	h.reg.Find, h.reg.FindVersion = h.lookup, h.loadVersion
 	return h
 }
 
@@ -105,7 +110,7 @@ func (h *history) owner(id string) (string, bool) {
 // this commit that is yet to be judged, else the schema's latest
 // published version. A reference is pinned to what it finds here when the
 // referring version is published, so it never finds unpublished content.
-func (h *history) lookup(id, url string) (*Document, bool) {
+func (h *history) lookup(id, url string) (*document.Document, bool) {
 	if id == "" {
 		var ok bool
 		if id, ok = h.idOfURL(url); !ok {
@@ -138,7 +143,7 @@ func (h *history) idOfURL(url string) (string, bool) {
 	}
 	for _, f := range files {
 		td := h.treeFile(f.Path)
-		if td.doc != nil && td.doc.hasRootID(url) {
+		if td.doc != nil && hasRootID(td.doc, url) {
 			return td.doc.ID, true
 		}
 	}
@@ -149,7 +154,7 @@ func (h *history) idOfURL(url string) (string, bool) {
 // root $id is url.
 func (h *history) pendingWithRootID(url string) (string, bool) {
 	for _, id := range h.pendingIDs() {
-		if h.pending[id].hasRootID(url) {
+		if hasRootID(h.pending[id], url) {
 			return id, true
 		}
 	}
@@ -157,13 +162,13 @@ func (h *history) pendingWithRootID(url string) (string, bool) {
 }
 
 // hasRootID reports whether d's root $id is url, fragment and ".json" aside.
-func (d *Document) hasRootID(url string) bool {
+func hasRootID(d *document.Document, url string) bool {
 	s, ok := d.Object()["$id"].(string)
 	return ok && strings.TrimSuffix(strings.SplitN(s, "#", 2)[0], ".json") == strings.TrimSuffix(url, ".json")
 }
 
 // loadVersion finds a published version for a pinned reference.
-func (h *history) loadVersion(id, version string) (*Document, bool) {
+func (h *history) loadVersion(id, version string) (*document.Document, bool) {
 	st, ok := h.schemas[id]
 	if !ok || h.load(st) != nil {
 		return nil, false
@@ -205,26 +210,26 @@ func (h *history) treeFile(p string) treeDoc {
 	return td
 }
 
-func (h *history) parseBlob(p string, hash plumbing.Hash) (*Document, error) {
+func (h *history) parseBlob(p string, hash plumbing.Hash) (*document.Document, error) {
 	data, err := h.git.readBlob(hash, h.maxBytes)
 	if err != nil {
 		return nil, err
 	}
 	if len(data) > h.maxBytes {
-		return nil, &Problem{Path: p, Message: fmt.Sprintf("file is larger than the limit of %d bytes; split the schema", h.maxBytes)}
+		return nil, &document.Problem{Path: p, Message: fmt.Sprintf("file is larger than the limit of %d bytes; split the schema", h.maxBytes)}
 	}
-	d, err := ParseDocument(p, data)
+	d, err := document.ParseDocument(p, data)
 	if err != nil {
 		return nil, err
 	}
-	if want := baseName(p); d.ID != want {
-		return nil, d.problem("/id", "id %q does not match the file name %q; rename the file to %s.json or set \"id\": %q", d.ID, path.Base(p), d.ID, want)
+	if want := document.BaseName(p); d.ID != want {
+		return nil, d.ProblemAt("/id", "id %q does not match the file name %q; rename the file to %s.json or set \"id\": %q", d.ID, path.Base(p), d.ID, want)
 	}
 	return d, nil
 }
 
 // versionDoc loads a published version from the file that published it.
-func (h *history) versionDoc(st *schemaState, v *bundle.Version) (*Document, error) {
+func (h *history) versionDoc(st *schemaState, v *bundle.Version) (*document.Document, error) {
 	if d, ok := st.docs[v.Version]; ok {
 		return d, nil
 	}
@@ -247,13 +252,13 @@ func (h *history) versionDoc(st *schemaState, v *bundle.Version) (*Document, err
 		return nil, fmt.Errorf("%s at %s digests to %s, the bundle says %s", v.Path, v.Commit, d.Digest, v.Digest)
 	}
 	if st.docs == nil {
-		st.docs = map[string]*Document{}
+		st.docs = map[string]*document.Document{}
 	}
 	st.docs[v.Version] = d
 	return d, nil
 }
 
-func (h *history) latestDoc(st *schemaState) (*Document, error) {
+func (h *history) latestDoc(st *schemaState) (*document.Document, error) {
 	if st.latest == nil {
 		v, ok := st.entry.Version(st.entry.Latest)
 		if !ok {
@@ -288,12 +293,12 @@ func (h *history) violate(ci commitInfo, p string, line int, id, version, kind, 
 }
 
 func (h *history) violateProblem(ci commitInfo, p string, err error) {
-	var pr *Problem
+	var pr *document.Problem
 	if errors.As(err, &pr) {
-		h.violate(ci, p, pr.Line, baseName(p), "", ViolationInvalidSchema, pr.Message)
+		h.violate(ci, p, pr.Line, document.BaseName(p), "", ViolationInvalidSchema, pr.Message)
 		return
 	}
-	h.violate(ci, p, 0, baseName(p), "", ViolationInvalidSchema, err.Error())
+	h.violate(ci, p, 0, document.BaseName(p), "", ViolationInvalidSchema, err.Error())
 }
 
 // sortedIDs returns the ids of the schemas in order.

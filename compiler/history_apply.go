@@ -6,6 +6,10 @@ import (
 	"path"
 	"sort"
 
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -19,10 +23,10 @@ func (h *history) apply(st *step) error {
 	for i, ch := range changes {
 		delete(h.treeDocs, ch.Path)
 		if !ch.To.IsZero() {
-			h.treeDocs[ch.Path] = treeDoc{hash: ch.To, doc: st.docs[i].doc, err: st.docs[i].err}
+			h.treeDocs[ch.Path] = treeDoc{hash: ch.To, prepared: st.docs[i]}
 		}
 	}
-	h.pending = map[string]*Document{}
+	h.pending = map[string]*document.Document{}
 	h.judged = map[string]bool{}
 	h.events = h.events[:0]
 	defer func() { h.pending, h.judged = nil, nil }()
@@ -42,7 +46,7 @@ func (h *history) apply(st *step) error {
 
 	// Which file holds which id: the file that held it before keeps it,
 	// else the first new file, by path, that claims it.
-	var claims []*Document // their Path is the file's
+	var claims []*document.Document // their Path is the file's
 	claimed := map[string]string{}
 	for _, ch := range changes {
 		if ch.To.IsZero() {
@@ -107,8 +111,8 @@ func (h *history) apply(st *step) error {
 		if st == nil {
 			st = &schemaState{entry: bundle.Schema{ID: d.ID, Path: d.Path}}
 			h.schemas[d.ID] = st
-			res := DiffResult{Compatible: true, Changes: []Change{}}
-			if err := h.publish(st, d, ci, BumpNone, res, deps); err != nil {
+			res := compat.DiffResult{Compatible: true, Changes: []compat.Change{}}
+			if err := h.publish(st, d, ci, semver.BumpNone, res, deps); err != nil {
 				return err
 			}
 			h.events = append(h.events, event{kind: eventPublished, id: d.ID, path: d.Path, new: d.Version.String(), res: res, first: true})
@@ -142,7 +146,7 @@ func (h *history) apply(st *step) error {
 
 // judge compares a new content of a published schema with its latest
 // version and publishes it when its version is new.
-func (h *history) judge(st *schemaState, d *Document, ci commitInfo, deps []Dependency) (event, error) {
+func (h *history) judge(st *schemaState, d *document.Document, ci commitInfo, deps []validate.Dependency) (event, error) {
 	id, ver := d.ID, d.Version.String()
 	ev := event{id: id, path: d.Path, old: st.entry.Latest, new: ver}
 	latest, err := h.latestDoc(st)
@@ -163,15 +167,15 @@ func (h *history) judge(st *schemaState, d *Document, ci commitInfo, deps []Depe
 	case cmp == 0:
 		ev.kind = eventRejected
 		h.violate(ci, d.Path, d.Line("/version"), id, ver, ViolationMutated,
-			fmt.Sprintf("version %s is already published with other content; published versions are immutable: these changes need a new version (at least a %s bump, %s); the published content stays", ver, minBump(ev.res.Bump), bumpTarget(latest.Version, minBump(ev.res.Bump))))
+			fmt.Sprintf("version %s is already published with other content; published versions are immutable: these changes need a new version (at least a %s bump, %s); the published content stays", ver, semver.MinBump(ev.res.Bump), latest.Version.Next(semver.MinBump(ev.res.Bump))))
 		return ev, nil
 	case cmp < 0:
 		ev.kind = eventRejected
 		h.violate(ci, d.Path, d.Line("/version"), id, ver, ViolationNotIncreased,
-			fmt.Sprintf("version went backwards from %s to %s; a new version must be greater than the latest, %s (these changes need %s); the content is not published", old, ver, old, bumpTarget(latest.Version, minBump(ev.res.Bump))))
+			fmt.Sprintf("version went backwards from %s to %s; a new version must be greater than the latest, %s (these changes need %s); the content is not published", old, ver, old, latest.Version.Next(semver.MinBump(ev.res.Bump))))
 		return ev, nil
 	}
-	ok, notice, _ := CheckBump(latest.Version, d.Version, ev.res.Bump)
+	ok, notice, _ := semver.CheckBump(latest.Version, d.Version, ev.res.Bump)
 	ev.notice = notice
 	if !ok {
 		// A refused version is never published: its major line would
@@ -185,7 +189,7 @@ func (h *history) judge(st *schemaState, d *Document, ci commitInfo, deps []Depe
 	return ev, h.publish(st, d, ci, ev.made, ev.res, deps)
 }
 
-func firstBreaking(changes []Change) string {
+func firstBreaking(changes []compat.Change) string {
 	for _, c := range changes {
 		if c.Breaking {
 			return ": " + c.Message
@@ -201,19 +205,19 @@ func firstBreaking(changes []Change) string {
 
 // diff compares d with the latest version under the schema's mode; a
 // transitive mode also compares it with every earlier version of its major line.
-func (h *history) diff(st *schemaState, latest, d *Document) (DiffResult, error) {
-	mode := Mode(st.entry.Compatibility)
+func (h *history) diff(st *schemaState, latest, d *document.Document) (compat.DiffResult, error) {
+	mode := document.Mode(st.entry.Compatibility)
 	if h.mode != "" {
 		mode = h.mode
 	}
 	if mode == "" {
-		mode = ModeBackward
+		mode = document.ModeBackward
 	}
-	opts := DiffOptions{Mode: mode, Policy: h.policy, Resolve: h.reg.Resolve}
+	opts := compat.DiffOptions{Mode: mode, Policy: h.policy, Resolve: h.reg.Resolve}
 	if v, ok := st.entry.Version(st.entry.Latest); ok {
 		opts.ResolveOld = h.pinnedResolver(v)
 	}
-	res := Diff(latest, d, opts)
+	res := compat.Diff(latest, d, opts)
 	if !mode.Transitive() {
 		return res, nil
 	}
@@ -222,7 +226,7 @@ func (h *history) diff(st *schemaState, latest, d *Document) (DiffResult, error)
 		if v.Version == st.entry.Latest {
 			continue
 		}
-		pv, err := ParseVersion(v.Version)
+		pv, err := semver.Parse(v.Version)
 		if err != nil || pv.Major != d.Version.Major {
 			continue
 		}
@@ -231,13 +235,13 @@ func (h *history) diff(st *schemaState, latest, d *Document) (DiffResult, error)
 			return res, err
 		}
 		opts.ResolveOld = h.pinnedResolver(v)
-		MergeTransitive(&res, Diff(old, d, opts), v.Version)
+		compat.MergeTransitive(&res, compat.Diff(old, d, opts), v.Version)
 	}
 	return res, nil
 }
 
 // publish records d as the schema's newest version.
-func (h *history) publish(st *schemaState, d *Document, ci commitInfo, made Bump, res DiffResult, deps []Dependency) error {
+func (h *history) publish(st *schemaState, d *document.Document, ci commitInfo, made semver.Bump, res compat.DiffResult, deps []validate.Dependency) error {
 	ver := d.Version.String()
 	ipc, err := h.arrowIPC(d)
 	if err != nil {
@@ -245,14 +249,14 @@ func (h *history) publish(st *schemaState, d *Document, ci commitInfo, made Bump
 	}
 	changes := res.Changes
 	if changes == nil {
-		changes = []Change{}
+		changes = []compat.Change{}
 	}
 	h.globalIDs++
 	v := bundle.Version{
 		Version: ver, GlobalID: h.globalIDs, Digest: d.Digest, Size: len(d.Canonical), Path: d.Path,
 		Commit: ci.hash, Time: ci.time, Author: ci.author,
 		Bump: made.String(), RequiredBump: res.Bump.String(), Compatible: res.Compatible,
-		Changes: changes, Deps: Pins(deps),
+		Changes: changes, Deps: validate.Pins(deps),
 	}
 	h.files[bundle.SchemaFile(d.ID, ver)] = d.Canonical
 	if ipc != nil {
@@ -262,7 +266,7 @@ func (h *history) publish(st *schemaState, d *Document, ci commitInfo, made Bump
 	st.entry.Versions = append(st.entry.Versions, v)
 	st.entry.Latest, st.entry.Deps = ver, v.Deps
 	st.entry.Title, st.entry.Description = d.Title(), d.Description()
-	st.entry.Compatibility = string(ModeBackward)
+	st.entry.Compatibility = string(document.ModeBackward)
 	if d.Compatibility != "" {
 		st.entry.Compatibility = string(d.Compatibility)
 	}
@@ -288,7 +292,7 @@ func (h *history) detectIDChange(ci commitInfo, deprecated, created []string) {
 		return
 	}
 	newDoc := newSt.latest
-	if !bytes.Equal(Canonical(oldDoc.Object()["properties"]), Canonical(newDoc.Object()["properties"])) {
+	if !bytes.Equal(document.Canonical(oldDoc.Object()["properties"]), document.Canonical(newDoc.Object()["properties"])) {
 		return
 	}
 	h.violate(ci, newSt.entry.Path, newDoc.Line("/id"), newDoc.ID, newDoc.Version.String(), ViolationIDChanged,

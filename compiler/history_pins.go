@@ -5,13 +5,17 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // dependencies returns the schemas d reaches, each at the version it is
 // pinned to, and refuses d when one of them is not a published version:
 // a published version depends on published versions only.
-func (h *history) dependencies(d *Document) ([]Dependency, error) {
+func (h *history) dependencies(d *document.Document) ([]validate.Dependency, error) {
 	deps, err := h.reg.Dependencies(d)
 	if err != nil {
 		return nil, err
@@ -23,7 +27,7 @@ func (h *history) dependencies(d *Document) ([]Dependency, error) {
 			v, ok = st.entry.Version(dep.Version)
 		}
 		if !ok || v.Digest != dep.Doc.Digest {
-			return nil, d.problem(h.refTo(d, dep.ID), "it refers to %s %s, which is not published; publish %s first, in this commit or an earlier one", dep.ID, dep.Version, dep.ID)
+			return nil, d.ProblemAt(h.refTo(d, dep.ID), "it refers to %s %s, which is not published; publish %s first, in this commit or an earlier one", dep.ID, dep.Version, dep.ID)
 		}
 	}
 	return deps, nil
@@ -31,10 +35,10 @@ func (h *history) dependencies(d *Document) ([]Dependency, error) {
 
 // refTo returns the pointer of d's first reference that reaches id
 // directly, "" when d reaches it only through another schema.
-func (h *history) refTo(d *Document, id string) string {
-	for _, ref := range outgoing(d) {
-		if t, ok := h.reg.lookupTarget(ref.target); ok && t.ID == id {
-			return ref.ptr
+func (h *history) refTo(d *document.Document, id string) string {
+	for _, ref := range validate.Outgoing(d) {
+		if t, ok := h.reg.LookupTarget(ref.Target); ok && t.ID == id {
+			return ref.Pointer
 		}
 	}
 	return ""
@@ -43,11 +47,11 @@ func (h *history) refTo(d *Document, id string) string {
 // dependencyOrder orders this commit's documents so that each comes after
 // the documents of the commit it refers to, keeping their path order
 // otherwise; a cycle keeps path order.
-func (h *history) dependencyOrder(docs []*Document) []*Document {
+func (h *history) dependencyOrder(docs []*document.Document) []*document.Document {
 	if len(docs) < 2 {
 		return docs
 	}
-	byID := make(map[string]*Document, len(docs))
+	byID := make(map[string]*document.Document, len(docs))
 	for _, d := range docs {
 		byID[d.ID] = d
 	}
@@ -56,16 +60,16 @@ func (h *history) dependencyOrder(docs []*Document) []*Document {
 		visiting
 		done
 	)
-	state := make(map[*Document]int, len(docs))
-	out := make([]*Document, 0, len(docs))
-	var visit func(d *Document)
-	visit = func(d *Document) {
+	state := make(map[*document.Document]int, len(docs))
+	out := make([]*document.Document, 0, len(docs))
+	var visit func(d *document.Document)
+	visit = func(d *document.Document) {
 		if state[d] != unseen {
 			return
 		}
 		state[d] = visiting
-		for _, ref := range outgoing(d) {
-			if dep, ok := byID[h.pendingTarget(ref.target)]; ok && dep != d {
+		for _, ref := range validate.Outgoing(d) {
+			if dep, ok := byID[h.pendingTarget(ref.Target)]; ok && dep != d {
 				visit(dep)
 			}
 		}
@@ -82,8 +86,8 @@ func (h *history) dependencyOrder(docs []*Document) []*Document {
 // URL names, by id or by root $id; "" for any other.
 func (h *history) pendingTarget(u string) string {
 	u = strings.TrimSuffix(u, ".json")
-	if rest, ok := strings.CutPrefix(u, registryBase); ok {
-		id, version := SplitPin(rest)
+	if rest, ok := strings.CutPrefix(u, validate.RegistryURL("")); ok {
+		id, version := validate.SplitPin(rest)
 		if version != "" {
 			return ""
 		}
@@ -97,17 +101,17 @@ func (h *history) pendingTarget(u string) string {
 // it was published: each schema it reaches at the version it is pinned
 // to. It is nil for a version published before versions recorded their
 // pins; such a version's references resolve to what the registry holds now.
-func (h *history) pinnedResolver(v *bundle.Version) func(string) (*Document, bool) {
+func (h *history) pinnedResolver(v *bundle.Version) func(string) (*document.Document, bool) {
 	if v.Deps == nil {
 		return nil
 	}
-	return func(ref string) (*Document, bool) {
+	return func(ref string) (*document.Document, bool) {
 		cur, ok := h.reg.Resolve(ref)
 		if !ok || cur.ID == "" {
 			return cur, ok
 		}
 		base, _, _ := strings.Cut(ref, "#")
-		if _, explicit := SplitPin(base); explicit != "" {
+		if _, explicit := validate.SplitPin(base); explicit != "" {
 			return cur, true
 		}
 		version, ok := v.Deps[cur.ID]
@@ -126,7 +130,7 @@ func (h *history) pinnedResolver(v *bundle.Version) func(string) (*Document, boo
 // would mean for each: its effective schema, with the new version in place
 // of the pinned one, judged under its own mode (or mode, when set).
 // Dependents this check publishes a new version of are left out.
-func (h *history) dependents(s SchemaReport, mode Mode) ([]DependentReport, error) {
+func (h *history) dependents(s SchemaReport, mode document.Mode) ([]DependentReport, error) {
 	if s.Status != StatusModified && s.Status != StatusRenamed || s.NewVersion == "" || s.NewVersion == s.OldVersion || s.Verdict != VerdictOK {
 		return nil, nil
 	}
@@ -157,24 +161,24 @@ func (h *history) dependents(s SchemaReport, mode Mode) ([]DependentReport, erro
 		}
 		m := mode
 		if m == "" {
-			m = Mode(st.entry.Compatibility)
+			m = document.Mode(st.entry.Compatibility)
 		}
 		if m == "" {
-			m = ModeBackward
+			m = document.ModeBackward
 		}
 		adopted := *v
 		adopted.Deps = maps.Clone(v.Deps)
 		adopted.Deps[s.ID] = s.NewVersion
-		res := Diff(doc, doc, DiffOptions{Mode: m, Policy: h.policy, Resolve: h.pinnedResolver(&adopted), ResolveOld: h.pinnedResolver(v)})
+		res := compat.Diff(doc, doc, compat.DiffOptions{Mode: m, Policy: h.policy, Resolve: h.pinnedResolver(&adopted), ResolveOld: h.pinnedResolver(v)})
 		d := DependentReport{ID: id, Version: v.Version, Pinned: v.Deps[s.ID], Mode: m, Compatible: res.Compatible, Bump: res.Bump}
-		next, _ := ParseVersion(v.Version)
+		next, _ := semver.Parse(v.Version)
 		switch {
 		case !res.Compatible:
-			d.Message = fmt.Sprintf("%s %s stays pinned to %s %s; adopting %s breaks it under %s: its next version must be %s%s", id, v.Version, s.ID, d.Pinned, s.NewVersion, m, bumpTarget(next, BumpMajor), firstBreaking(res.Changes))
-		case res.Bump == BumpNone:
+			d.Message = fmt.Sprintf("%s %s stays pinned to %s %s; adopting %s breaks it under %s: its next version must be %s%s", id, v.Version, s.ID, d.Pinned, s.NewVersion, m, next.Next(semver.BumpMajor), firstBreaking(res.Changes))
+		case res.Bump == semver.BumpNone:
 			d.Message = fmt.Sprintf("%s %s stays pinned to %s %s; adopting %s changes nothing it accepts", id, v.Version, s.ID, d.Pinned, s.NewVersion)
 		default:
-			d.Message = fmt.Sprintf("%s %s stays pinned to %s %s; adopting %s is compatible under %s and needs %s", id, v.Version, s.ID, d.Pinned, s.NewVersion, m, describeBump(res.Bump))
+			d.Message = fmt.Sprintf("%s %s stays pinned to %s %s; adopting %s is compatible under %s and needs %s", id, v.Version, s.ID, d.Pinned, s.NewVersion, m, res.Bump.Describe())
 		}
 		out = append(out, d)
 	}

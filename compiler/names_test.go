@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 func TestControlCharacterNamesRefused(t *testing.T) {
@@ -31,9 +33,9 @@ func TestControlCharacterNamesRefused(t *testing.T) {
 			gitCLI(t, dir, "add", "-A")
 			gitCLI(t, dir, "commit", "-q", "-m", "hostile name")
 			head := gitCLI(t, dir, "rev-parse", "HEAD")
-			shown := QuoteControl(name[:strings.IndexAny(name, "\n\r\x1b")])
+			shown := text.QuoteControl(name[:strings.IndexAny(name, "\n\r\x1b")])
 			_, err := Check(t.Context(), CheckOptions{Repo: dir, Base: base, Head: head})
-			if !errors.Is(err, ErrControlInName) || !strings.Contains(err.Error(), shown) || HasControl(err.Error()) {
+			if !errors.Is(err, ErrControlInName) || !strings.Contains(err.Error(), shown) || text.HasControl(err.Error()) {
 				t.Errorf("check: err %q, want ErrControlInName naming the path escaped", err)
 			}
 			if _, err := Compile(t.Context(), CompileOptions{Repo: dir, Ref: head}); !errors.Is(err, ErrControlInName) {
@@ -45,19 +47,5 @@ func TestControlCharacterNamesRefused(t *testing.T) {
 			}
 			gitCLI(t, dir, "reset", "-q", "--hard", base)
 		})
-	}
-}
-
-func TestQuoteControl(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain/ü.json", "plain/ü.json"},
-		{"a\nb\rc\td", `a\nb\rc\td`},
-		{"\x1b[2J\x7f\u0085\u2028", `\x1b[2J\x7f\x85\u2028`},
-		{"bad\xffutf8", "bad\xffutf8"},
-	}
-	for _, tt := range tests {
-		if got := QuoteControl(tt.in); got != tt.want {
-			t.Errorf("QuoteControl(%q) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }

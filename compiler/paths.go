@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/schemareg/schemareg/compiler/validate"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // ErrNotRegularFile reports a path named on a command line that is not a
@@ -35,17 +38,17 @@ type Skipped struct {
 // and each *.json entry that is not a regular file is returned in skipped.
 // Files larger than maxBytes (0 is DefaultMaxBytes) are read as
 // maxBytes+1 bytes, which CheckTree refuses.
-func ReadPaths(paths []string, base string, maxBytes int) (files []File, skipped []Skipped, err error) {
+func ReadPaths(paths []string, base string, maxBytes int) (files []validate.File, skipped []Skipped, err error) {
 	if maxBytes <= 0 {
-		maxBytes = DefaultMaxBytes
+		maxBytes = validate.DefaultMaxBytes
 	}
 	seen := map[string]bool{}
 	add := func(p string, data []byte) {
-		files = append(files, File{Path: filepath.ToSlash(p), Data: data})
+		files = append(files, validate.File{Path: filepath.ToSlash(p), Data: data})
 	}
 	for _, root := range paths {
 		root = filepath.Clean(root)
-		if HasControl(root) {
+		if text.HasControl(root) {
 			return nil, nil, fmt.Errorf("%s: %w; rename it", strconv.Quote(root), ErrControlInName)
 		}
 		walk, err := resolveArg(root, base)
@@ -89,15 +92,15 @@ func ReadPaths(paths []string, base string, maxBytes int) (files []File, skipped
 				}
 				return nil
 			case d.Type()&fs.ModeSymlink != 0:
-				skipped = append(skipped, Skipped{Path: QuoteControl(filepath.ToSlash(shown)), Reason: "a symbolic link, never followed; commit the file itself"})
+				skipped = append(skipped, Skipped{Path: text.QuoteControl(filepath.ToSlash(shown)), Reason: "a symbolic link, never followed; commit the file itself"})
 				return nil
 			case !strings.HasSuffix(d.Name(), ".json"):
 				return nil
 			case !d.Type().IsRegular():
-				skipped = append(skipped, Skipped{Path: QuoteControl(filepath.ToSlash(shown)), Reason: describeMode(d.Type()) + ", not a regular file"})
+				skipped = append(skipped, Skipped{Path: text.QuoteControl(filepath.ToSlash(shown)), Reason: describeMode(d.Type()) + ", not a regular file"})
 				return nil
 			}
-			if HasControl(shown) {
+			if text.HasControl(shown) {
 				return fmt.Errorf("%s: %w; rename it", strconv.Quote(filepath.ToSlash(shown)), ErrControlInName)
 			}
 			if seen[shown] {
@@ -126,7 +129,7 @@ func ReadPaths(paths []string, base string, maxBytes int) (files []File, skipped
 // a device is refused before it is opened, and once more from the open
 // file, so one swapped in between is never read.
 func ReadSchemaFile(path, base string, maxBytes int) ([]byte, error) {
-	if HasControl(path) {
+	if text.HasControl(path) {
 		return nil, fmt.Errorf("%s: %w; rename it", strconv.Quote(path), ErrControlInName)
 	}
 	target, err := resolveArg(path, base)
@@ -279,4 +282,13 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// ReadFiles reads the schema files named by paths: files as they are,
+// folders walked for *.json. A file over maxBytes is not read whole: it is
+// returned with maxBytes+1 bytes, enough for CheckTree to reject it. It is
+// ReadPaths from the working folder, without the list of what was skipped.
+func ReadFiles(paths []string, maxBytes int) ([]validate.File, error) {
+	files, _, err := ReadPaths(paths, ".", maxBytes)
+	return files, err
 }

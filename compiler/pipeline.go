@@ -10,6 +10,10 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/schemareg/schemareg/compiler/arrowschema"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 )
 
 // The walk is a pipeline. One goroutine reads the history from Git: the
@@ -32,8 +36,16 @@ type step struct {
 // prepared is a changed file's new content, parsed and, when it can be
 // checked alone, checked.
 type prepared struct {
-	doc *Document
+	doc *document.Document
 	err error
+
+	// Set by the workers for a document that refers to no other: the
+	// result of compiling it and of mapping it to Arrow.
+	checked  bool
+	checkErr error
+	ipcDone  bool
+	ipc      []byte
+	ipcErr   error
 }
 
 // job asks a worker to prepare one file of a step.
@@ -140,58 +152,41 @@ func (h *history) readStep(c *object.Commit, prev plumbing.Hash) (*step, error) 
 // it and maps it to Arrow, so that judging it later needs no more work.
 func prepare(p string, data []byte, maxBytes int) prepared {
 	if len(data) > maxBytes {
-		return prepared{err: &Problem{Path: p, Message: fmt.Sprintf("file is larger than the limit of %d bytes; split the schema", maxBytes)}}
+		return prepared{err: &document.Problem{Path: p, Message: fmt.Sprintf("file is larger than the limit of %d bytes; split the schema", maxBytes)}}
 	}
-	d, err := ParseDocument(p, data)
+	d, err := document.ParseDocument(p, data)
 	if err != nil {
 		return prepared{err: err}
 	}
-	if want := baseName(p); d.ID != want {
-		return prepared{err: d.problem("/id", "id %q does not match the file name %q; rename the file to %s.json or set \"id\": %q", d.ID, path.Base(p), d.ID, want)}
+	if want := document.BaseName(p); d.ID != want {
+		return prepared{err: d.ProblemAt("/id", "id %q does not match the file name %q; rename the file to %s.json or set \"id\": %q", d.ID, path.Base(p), d.ID, want)}
 	}
-	if !hasExternalRef(d.Root) {
-		_, d.checkErr = NewRegistry(d).Compile(d)
-		d.checked = true
-		if d.checkErr == nil {
-			d.ipc, d.ipcErr = d.ArrowIPC(nil)
-			d.ipcDone = true
+	pr := prepared{doc: d}
+	if !validate.HasExternalRef(d.Root) {
+		_, pr.checkErr = validate.NewRegistry(d).Compile(d)
+		pr.checked = true
+		if pr.checkErr == nil {
+			pr.ipc, pr.ipcErr = arrowschema.IPC(d, nil)
+			pr.ipcDone = true
 		}
 	}
-	return prepared{doc: d}
+	return pr
 }
 
-// hasExternalRef reports whether a schema has a $ref to another document.
-func hasExternalRef(v any) bool {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			switch k {
-			case "$ref", "$dynamicRef", "$recursiveRef":
-				if ref, ok := x.(string); ok && (ref == "" || ref[0] != '#') {
-					return true
-				}
-			case "enum", "const", "examples", "default":
-				continue
-			}
-			if hasExternalRef(x) {
-				return true
-			}
-		}
-	case []any:
-		for _, x := range v {
-			if hasExternalRef(x) {
-				return true
-			}
-		}
+// prepared returns what the workers prepared for d, a file of the commit
+// being applied, nil when d was not parsed by them.
+func (h *history) prepared(d *document.Document) *prepared {
+	if td, ok := h.treeDocs[d.Path]; ok && td.doc == d {
+		return &td.prepared
 	}
-	return false
+	return nil
 }
 
 // check compiles d within the registry of the current commit, unless it
 // was checked alone already.
-func (h *history) check(d *Document) error {
-	if d.checked {
-		return d.checkErr
+func (h *history) check(d *document.Document) error {
+	if pr := h.prepared(d); pr != nil && pr.checked {
+		return pr.checkErr
 	}
 	_, err := h.reg.Compile(d)
 	return err
@@ -199,9 +194,9 @@ func (h *history) check(d *Document) error {
 
 // arrowIPC maps d to Arrow within the registry of the current commit,
 // unless that was done already.
-func (h *history) arrowIPC(d *Document) ([]byte, error) {
-	if d.ipcDone {
-		return d.ipc, d.ipcErr
+func (h *history) arrowIPC(d *document.Document) ([]byte, error) {
+	if pr := h.prepared(d); pr != nil && pr.ipcDone {
+		return pr.ipc, pr.ipcErr
 	}
-	return d.ArrowIPC(h.reg)
+	return arrowschema.IPC(d, h.reg)
 }

@@ -1,11 +1,16 @@
 package compiler
 
-import "github.com/schemareg/schemareg/internal/bundle"
+import (
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
+	"github.com/schemareg/schemareg/internal/bundle"
+)
 
 // Result returns the schema's changes as a DiffResult under the policy, for
 // the renderers of this package.
-func (s *SchemaReport) Result(p Policy) DiffResult {
-	return DiffResult{Compatible: s.Compatible, Bump: s.RequiredBump, Mode: s.Mode, Policy: p, Changes: s.Changes}
+func (s *SchemaReport) Result(p compat.Policy) compat.DiffResult {
+	return compat.DiffResult{Compatible: s.Compatible, Bump: s.RequiredBump, Mode: s.Mode, Policy: p, Changes: s.Changes}
 }
 
 // Violation is a rule of the history a commit broke; see bundle.Violation.
@@ -48,9 +53,9 @@ type CheckReport struct {
 	// Breaking is true when any schema has a change that breaks its mode.
 	Breaking bool `json:"breaking"`
 	// RequiredBump is the largest bump any schema requires.
-	RequiredBump Bump `json:"required_bump"`
+	RequiredBump semver.Bump `json:"required_bump"`
 	// Policy is the compatibility policy the changes were judged under.
-	Policy  Policy         `json:"policy"`
+	Policy  compat.Policy  `json:"policy"`
 	Schemas []SchemaReport `json:"schemas"`
 	// Walked counts the commits of the base's history walked: all of them,
 	// or those after CheckOptions.Since.
@@ -65,14 +70,14 @@ type SchemaReport struct {
 	// Path is the file at head; for a deleted schema, at base.
 	Path string `json:"path"`
 	// OldPath is the file at base when it moved.
-	OldPath    string `json:"old_path,omitempty"`
-	Status     string `json:"status"`
-	OldVersion string `json:"old_version,omitempty"`
-	NewVersion string `json:"new_version,omitempty"`
-	Mode       Mode   `json:"mode"`
+	OldPath    string        `json:"old_path,omitempty"`
+	Status     string        `json:"status"`
+	OldVersion string        `json:"old_version,omitempty"`
+	NewVersion string        `json:"new_version,omitempty"`
+	Mode       document.Mode `json:"mode"`
 	// Bump is the bump the new version makes; RequiredBump the smallest the changes allow.
-	Bump         Bump `json:"bump"`
-	RequiredBump Bump `json:"required_bump"`
+	Bump         semver.Bump `json:"bump"`
+	RequiredBump semver.Bump `json:"required_bump"`
 	// Compatible is false when a change breaks the mode.
 	Compatible bool   `json:"compatible"`
 	Verdict    string `json:"verdict"`
@@ -82,10 +87,10 @@ type SchemaReport struct {
 	// bad bump, the problem for an invalid file; 0 when there is none.
 	Line int `json:"line,omitempty"`
 	// Notice is set for a bump larger than required.
-	Notice  string   `json:"notice,omitempty"`
-	Changes []Change `json:"changes"`
+	Notice  string          `json:"notice,omitempty"`
+	Changes []compat.Change `json:"changes"`
 	// Problems are set when the file at head is invalid (VerdictInvalid).
-	Problems []Problem `json:"problems,omitempty"`
+	Problems []document.Problem `json:"problems,omitempty"`
 	// Dependents are the schemas whose latest version refers to this one,
 	// when this one publishes a new version: each stays pinned where it is.
 	Dependents []DependentReport `json:"dependents,omitempty"`
@@ -100,12 +105,12 @@ type DependentReport struct {
 	// Version is the dependent's latest version.
 	Version string `json:"version"`
 	// Pinned is the version of the changed schema the dependent stays pinned to.
-	Pinned string `json:"pinned"`
-	Mode   Mode   `json:"mode"`
+	Pinned string        `json:"pinned"`
+	Mode   document.Mode `json:"mode"`
 	// Compatible and Bump say what a new version of the dependent that
 	// adopts the changed schema's new version needs.
-	Compatible bool `json:"compatible"`
-	Bump       Bump `json:"bump"`
+	Compatible bool        `json:"compatible"`
+	Bump       semver.Bump `json:"bump"`
 	// Message says it in one sentence.
 	Message string `json:"message"`
 }

@@ -4,7 +4,7 @@
 // the server answers it at GET /schema/{id}/{version}/expectations and
 // "schemareg export --format great-expectations" writes it.
 //
-//	d, err := compiler.ParseDocument("ticks_v1.json", data)
+//	d, err := document.ParseDocument("ticks_v1.json", data)
 //	suite, err := expectations.FromDocument(d)
 //	out, err := expectations.Encode(suite)
 //

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 )
 
 // Suite is a Great Expectations ExpectationSuite in the JSON format of GX
@@ -54,8 +54,8 @@ type Origin struct {
 var ignored = map[string]bool{
 	"title": true, "description": true, "$comment": true, "examples": true, "default": true,
 	"deprecated": true, "readOnly": true, "writeOnly": true, "$schema": true, "$id": true,
-	compiler.FieldID: true, compiler.FieldVersion: true, compiler.FieldSchema: true,
-	compiler.FieldCompatibility: true, compiler.FieldArrow: true,
+	document.FieldID: true, document.FieldVersion: true, document.FieldSchema: true,
+	document.FieldCompatibility: true, document.FieldArrow: true,
 }
 
 // typeNames maps a JSON type to the type name expect_column_values_to_be_of_type
@@ -67,7 +67,7 @@ var typeNames = map[string]string{
 
 // FromDocument derives the suite of a registry document: the rows of a
 // table, one column per top-level property. It reads the document only.
-func FromDocument(d *compiler.Document) (*Suite, error) {
+func FromDocument(d *document.Document) (*Suite, error) {
 	root, ok := d.Root.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("%s: the document is not an object", d.Path)

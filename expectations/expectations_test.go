@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden want.json files")
@@ -30,7 +30,7 @@ func suiteOf(t *testing.T, path string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := compiler.ParseDocument(path, data)
+	d, err := document.ParseDocument(path, data)
 	if err != nil {
 		t.Fatal(err)
 	}

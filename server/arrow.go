@@ -9,7 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
@@ -114,8 +114,8 @@ func (s *Server) arrowJSON(ctx context.Context, id string, info *etcdstore.Versi
 		if err != nil {
 			return nil, 0, err
 		}
-		if block, ok := d.doc.Object()[compiler.FieldArrow]; ok {
-			out.Block = compiler.Canonical(block)
+		if block, ok := d.doc.Object()[document.FieldArrow]; ok {
+			out.Block = document.Canonical(block)
 		}
 		rp, err := jsonRep(out)
 		if err != nil {

@@ -18,7 +18,7 @@ const (
 	kindVersions              // *versions; a=id, b=the VersionList's ref
 	kindArrow                 // *rep of Arrow IPC bytes; a=id, b=digest
 	kindArrowJSON             // *rep of the Arrow schema as JSON; a=id, b=version
-	kindDoc                   // *document; a=digest
+	kindDoc                   // *parsedVersion; a=digest
 	kindValidator             // *compiledValidator; a=digest, b=its dependencies
 	kindCompat                // *rep of a verdict; a=generation, b=from, to, mode, policy
 	kindPage                  // *rep of a /schemas page; a=generation, b=after, limit

@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
@@ -14,7 +16,7 @@ type Compat struct {
 	ID   string `json:"id"`
 	From string `json:"from"`
 	To   string `json:"to"`
-	compiler.DiffResult
+	compat.DiffResult
 }
 
 // handleCompat answers GET /compat/{id}/{from}/{to}: the verdict and the
@@ -39,7 +41,7 @@ func (s *Server) handleCompat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	mode, err := compiler.ParseMode(q.Get("mode"))
+	mode, err := document.ParseMode(q.Get("mode"))
 	if err != nil {
 		s.writeError(w, r, errorf(ErrBadRequest, "invalid mode: %v", err))
 		return
@@ -49,7 +51,7 @@ func (s *Server) handleCompat(w http.ResponseWriter, r *http.Request) {
 	}
 	policy := s.opts.Policy
 	if p := q.Get("policy"); p != "" {
-		if policy, err = compiler.ParsePolicy(p); err != nil {
+		if policy, err = compat.ParsePolicy(p); err != nil {
 			s.writeError(w, r, errorf(ErrBadRequest, "invalid policy: %v", err))
 			return
 		}
@@ -66,7 +68,7 @@ func (s *Server) handleCompat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if mode == "" && e.Compatibility != "" {
-		if mode, err = compiler.ParseMode(e.Compatibility); err != nil {
+		if mode, err = document.ParseMode(e.Compatibility); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
@@ -90,7 +92,7 @@ func (s *Server) handleCompat(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	rp, err := s.compat(ctx, g, id, old, cur, between, compiler.DiffOptions{Mode: mode, Policy: policy})
+	rp, err := s.compat(ctx, g, id, old, cur, between, compat.DiffOptions{Mode: mode, Policy: policy})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -107,14 +109,14 @@ const MaxCompatVersions = 100
 // besides from: those after from and before to in to's major line, as the
 // compiler judges every version of a major line against the ones before.
 func versionsBetween(list []etcdstore.VersionInfo, from, to string) []*etcdstore.VersionInfo {
-	fv, errF := compiler.ParseVersion(from)
-	tv, errT := compiler.ParseVersion(to)
+	fv, errF := semver.Parse(from)
+	tv, errT := semver.Parse(to)
 	if errF != nil || errT != nil {
 		return nil
 	}
 	var out []*etcdstore.VersionInfo
 	for i := range list {
-		v, err := compiler.ParseVersion(list[i].Version)
+		v, err := semver.Parse(list[i].Version)
 		if err != nil || v.Major != tv.Major || v.Compare(fv) <= 0 || v.Compare(tv) >= 0 {
 			continue
 		}
@@ -125,7 +127,7 @@ func versionsBetween(list []etcdstore.VersionInfo, from, to string) []*etcdstore
 
 // compat returns the verdict between two versions, cached per generation:
 // each version's $refs resolve to the versions it is pinned to.
-func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur *etcdstore.VersionInfo, between []*etcdstore.VersionInfo, opts compiler.DiffOptions) (*rep, error) {
+func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur *etcdstore.VersionInfo, between []*etcdstore.VersionInfo, opts compat.DiffOptions) (*rep, error) {
 	key := ckey{kind: kindCompat, a: g.cur.Generation, b: id + " " + old.Digest + " " + cur.Digest + " " + string(opts.Mode) + " " + string(opts.Policy)}
 	for _, v := range between {
 		key.b += " " + v.Digest
@@ -139,7 +141,7 @@ func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur 
 		if err != nil {
 			return nil, 0, err
 		}
-		resolver := func(d *document, info *etcdstore.VersionInfo) (func(string) (*compiler.Document, bool), error) {
+		resolver := func(d *parsedVersion, info *etcdstore.VersionInfo) (func(string) (*document.Document, bool), error) {
 			deps, _, err := s.pinnedDeps(ctx, g, d, info)
 			if err != nil {
 				return nil, err
@@ -152,7 +154,7 @@ func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur 
 		if opts.ResolveOld, err = resolver(od, old); err != nil {
 			return nil, 0, err
 		}
-		res := compiler.Diff(od.doc, nd.doc, opts)
+		res := compat.Diff(od.doc, nd.doc, opts)
 		for _, v := range between {
 			bd, err := s.document(ctx, id, v)
 			if err != nil {
@@ -161,10 +163,10 @@ func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur 
 			if opts.ResolveOld, err = resolver(bd, v); err != nil {
 				return nil, 0, err
 			}
-			compiler.MergeTransitive(&res, compiler.Diff(bd.doc, nd.doc, opts), v.Version)
+			compat.MergeTransitive(&res, compat.Diff(bd.doc, nd.doc, opts), v.Version)
 		}
 		if res.Changes == nil {
-			res.Changes = []compiler.Change{}
+			res.Changes = []compat.Change{}
 		}
 		// The documents are canonical bytes on one line: a line number
 		// would point nowhere in the files the versions were committed as.

@@ -7,7 +7,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
 )
 
 func TestCompat(t *testing.T) {
@@ -23,7 +24,7 @@ func TestCompat(t *testing.T) {
 	}
 	t.Run("Forward", func(t *testing.T) {
 		c := get("/compat/ticks_v1/1.0.0/1.1.0")
-		if c.ID != "ticks_v1" || c.From != "1.0.0" || c.To != "1.1.0" || !c.Compatible || c.Bump != compiler.BumpMinor || c.Mode != compiler.ModeBackward {
+		if c.ID != "ticks_v1" || c.From != "1.0.0" || c.To != "1.1.0" || !c.Compatible || c.Bump != semver.BumpMinor || c.Mode != document.ModeBackward {
 			t.Errorf("verdict %+v", c)
 		}
 		// The compiler judged the same pair when it published 1.1.0.
@@ -33,10 +34,10 @@ func TestCompat(t *testing.T) {
 	})
 	t.Run("Backward", func(t *testing.T) {
 		c := get("/compat/ticks_v1/1.1.0/1.0.0")
-		if c.Compatible || c.Bump != compiler.BumpMajor || len(c.Changes) == 0 {
+		if c.Compatible || c.Bump != semver.BumpMajor || len(c.Changes) == 0 {
 			t.Errorf("removing a property of a closed model: %+v", c)
 		}
-		if c := get("/compat/ticks_v1/1.1.0/1.0.0?mode=none"); !c.Compatible || c.Mode != compiler.ModeNone {
+		if c := get("/compat/ticks_v1/1.1.0/1.0.0?mode=none"); !c.Compatible || c.Mode != document.ModeNone {
 			t.Errorf("?mode=none: %+v", c)
 		}
 		if c := get("/compat/ticks_v1/latest/1.0.0"); c.From != "1.1.1" {

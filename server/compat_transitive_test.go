@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/semver"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/internal/gittest"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
@@ -42,11 +43,11 @@ func TestCompatTransitiveJudgesVersionsBetween(t *testing.T) {
 		return c
 	}
 	// 1.0.0 → 1.2.0 only adds "c", but 1.2.0 drops the "b" of 1.1.0.
-	if c := get("/compat/ev_v1/1.0.0/1.2.0?mode=BACKWARD"); !c.Compatible || c.Bump != compiler.BumpMinor {
+	if c := get("/compat/ev_v1/1.0.0/1.2.0?mode=BACKWARD"); !c.Compatible || c.Bump != semver.BumpMinor {
 		t.Errorf("BACKWARD: %+v", c)
 	}
 	c := get("/compat/ev_v1/1.0.0/1.2.0?mode=BACKWARD_TRANSITIVE")
-	if c.Compatible || c.Bump != compiler.BumpMajor {
+	if c.Compatible || c.Bump != semver.BumpMajor {
 		t.Errorf("BACKWARD_TRANSITIVE: compatible %v bump %v", c.Compatible, c.Bump)
 	}
 	found := false

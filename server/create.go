@@ -8,7 +8,9 @@ import (
 	"strconv"
 
 	"github.com/schemareg/schemareg/api"
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
 )
 
 // Verdict is the server's judgement of a proposed version of a schema, the
@@ -19,20 +21,20 @@ type Verdict struct {
 	// Latest is the latest published version, "" for a new schema.
 	Latest string `json:"latest,omitempty"`
 	// Status is "new_schema", "new_version" or "unchanged".
-	Status     string          `json:"status"`
-	Mode       compiler.Mode   `json:"mode"`
-	Policy     compiler.Policy `json:"policy"`
-	Compatible bool            `json:"compatible"`
+	Status     string        `json:"status"`
+	Mode       document.Mode `json:"mode"`
+	Policy     compat.Policy `json:"policy"`
+	Compatible bool          `json:"compatible"`
 	// Bump is the bump the version makes; RequiredBump the smallest the
 	// changes allow, and NextVersion the smallest version that makes it.
-	Bump         compiler.Bump `json:"bump"`
-	RequiredBump compiler.Bump `json:"required_bump"`
-	NextVersion  string        `json:"next_version,omitempty"`
+	Bump         semver.Bump `json:"bump"`
+	RequiredBump semver.Bump `json:"required_bump"`
+	NextVersion  string      `json:"next_version,omitempty"`
 	// Allowed reports whether the version may be published.
 	Allowed bool `json:"allowed"`
 	// Path is the schema's file in the schemas repository.
-	Path    string            `json:"path"`
-	Changes []compiler.Change `json:"changes"`
+	Path    string          `json:"path"`
+	Changes []compat.Change `json:"changes"`
 }
 
 // Created is the body of a POST /schema/{id} that did not fail: a dry run,
@@ -112,7 +114,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 
 // judge parses and compiles a proposed document and compares it with the
 // latest version. A refusal is an *Error carrying the verdict.
-func (s *Server) judge(ctx context.Context, id string, body []byte) (*Verdict, *compiler.Document, error) {
+func (s *Server) judge(ctx context.Context, id string, body []byte) (*Verdict, *document.Document, error) {
 	d, err := parseDocument(id, body)
 	if err != nil {
 		return nil, nil, err
@@ -124,7 +126,7 @@ func (s *Server) judge(ctx context.Context, id string, body []byte) (*Verdict, *
 	if err != nil {
 		return nil, nil, err
 	}
-	v := &Verdict{ID: id, Version: d.doc.Version.String(), Policy: s.opts.Policy, Changes: []compiler.Change{}}
+	v := &Verdict{ID: id, Version: d.doc.Version.String(), Policy: s.opts.Policy, Changes: []compat.Change{}}
 	e, ok := g.byID[id]
 	if !ok {
 		dir := "schemas"
@@ -133,7 +135,7 @@ func (s *Server) judge(ctx context.Context, id string, body []byte) (*Verdict, *
 		}
 		v.Status, v.Mode, v.Compatible, v.Allowed, v.Path = "new_schema", d.doc.Compatibility, true, true, dir+"/"+id+".json"
 		if v.Mode == "" {
-			v.Mode = compiler.ModeBackward
+			v.Mode = document.ModeBackward
 		}
 		return v, d.doc, s.compiles(ctx, g, d)
 	}
@@ -153,17 +155,17 @@ func (s *Server) judge(ctx context.Context, id string, body []byte) (*Verdict, *
 		return nil, nil, err
 	}
 	if bytes.Equal(prev.doc.Canonical, d.doc.Canonical) {
-		v.Status, v.Mode, v.Compatible, v.Allowed = "unchanged", compiler.Mode(e.Compatibility), true, true
+		v.Status, v.Mode, v.Compatible, v.Allowed = "unchanged", document.Mode(e.Compatibility), true, true
 		return v, d.doc, nil
 	}
-	res, err := s.diffNew(ctx, g, vs, prev, d, compiler.Mode(e.Compatibility))
+	res, err := s.diffNew(ctx, g, vs, prev, d, document.Mode(e.Compatibility))
 	if err != nil {
 		return nil, nil, err
 	}
 	v.Status, v.Mode, v.Compatible, v.RequiredBump, v.Changes = "new_version", res.Mode, res.Compatible, res.Bump, res.Changes
 	old := prev.doc.Version
 	v.Bump = d.doc.Version.BumpFrom(old)
-	v.NextVersion = nextVersion(old, max(res.Bump, compiler.BumpPatch))
+	v.NextVersion = nextVersion(old, max(res.Bump, semver.BumpPatch))
 	cmp := d.doc.Version.Compare(old)
 	v.Allowed = cmp > 0 && (old.Pre != "" || v.Bump >= res.Bump)
 	var msg string
@@ -181,7 +183,7 @@ func (s *Server) judge(ctx context.Context, id string, body []byte) (*Verdict, *
 }
 
 // compiles checks that a proposed document compiles against the registry.
-func (s *Server) compiles(ctx context.Context, g *generation, d *document) error {
+func (s *Server) compiles(ctx context.Context, g *generation, d *parsedVersion) error {
 	deps, _, err := s.deps(ctx, g, d)
 	if err != nil {
 		return err
@@ -195,22 +197,22 @@ func (s *Server) compiles(ctx context.Context, g *generation, d *document) error
 // diffNew compares a proposed version with the latest one under the
 // schema's mode; a transitive mode compares it with every earlier version
 // of its major line too, as the compiler will.
-func (s *Server) diffNew(ctx context.Context, g *generation, vs *versions, prev, d *document, mode compiler.Mode) (compiler.DiffResult, error) {
+func (s *Server) diffNew(ctx context.Context, g *generation, vs *versions, prev, d *parsedVersion, mode document.Mode) (compat.DiffResult, error) {
 	if mode == "" {
-		mode = compiler.ModeBackward
+		mode = document.ModeBackward
 	}
 	deps, _, err := s.deps(ctx, g, prev, d)
 	if err != nil {
-		return compiler.DiffResult{}, err
+		return compat.DiffResult{}, err
 	}
-	opts := compiler.DiffOptions{Mode: mode, Policy: s.opts.Policy, Resolve: newRegistry(deps, d).Resolve}
-	res := compiler.Diff(prev.doc, d.doc, opts)
+	opts := compat.DiffOptions{Mode: mode, Policy: s.opts.Policy, Resolve: newRegistry(deps, d).Resolve}
+	res := compat.Diff(prev.doc, d.doc, opts)
 	if !mode.Transitive() {
 		return res, nil
 	}
 	for i := range vs.list.Versions {
 		info := &vs.list.Versions[i]
-		pv, err := compiler.ParseVersion(info.Version)
+		pv, err := semver.Parse(info.Version)
 		if err != nil || info.Version == vs.list.Latest || pv.Major != d.doc.Version.Major {
 			continue
 		}
@@ -218,7 +220,7 @@ func (s *Server) diffNew(ctx context.Context, g *generation, vs *versions, prev,
 		if err != nil {
 			return res, err
 		}
-		if r := compiler.Diff(old.doc, d.doc, opts); !r.Compatible {
+		if r := compat.Diff(old.doc, d.doc, opts); !r.Compatible {
 			res.Compatible = false
 			res.Bump = max(res.Bump, r.Bump)
 		}
@@ -227,23 +229,23 @@ func (s *Server) diffNew(ctx context.Context, g *generation, vs *versions, prev,
 }
 
 // nextVersion is the smallest version after v that makes bump b.
-func nextVersion(v compiler.Version, b compiler.Bump) string {
+func nextVersion(v semver.Version, b semver.Bump) string {
 	switch b {
-	case compiler.BumpMajor:
-		return compiler.Version{Major: v.Major + 1}.String()
-	case compiler.BumpMinor:
-		return compiler.Version{Major: v.Major, Minor: v.Minor + 1}.String()
+	case semver.BumpMajor:
+		return semver.Version{Major: v.Major + 1}.String()
+	case semver.BumpMinor:
+		return semver.Version{Major: v.Major, Minor: v.Minor + 1}.String()
 	}
-	return compiler.Version{Major: v.Major, Minor: v.Minor, Patch: v.Patch + 1}.String()
+	return semver.Version{Major: v.Major, Minor: v.Minor, Patch: v.Patch + 1}.String()
 }
 
 // checkBranchFile refuses a commit when the branch has the schema at this
 // version or a greater one already: etcd may lag behind the branch.
-func checkBranchFile(id string, d *compiler.Document, old []byte) error {
+func checkBranchFile(id string, d *document.Document, old []byte) error {
 	if old == nil {
 		return nil
 	}
-	od, err := compiler.ParseDocument(id+".json", old)
+	od, err := document.ParseDocument(id+".json", old)
 	if err != nil || !od.HasVersion {
 		return nil
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/schemareg/schemareg/api"
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/semver"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
 )
 
@@ -62,8 +62,8 @@ func TestCreateWithoutGit(t *testing.T) {
 		}
 		post("/schema/ticks_v1?dry_run=true", next).wantStatus(t, http.StatusOK).decode(t, &ref)
 		v := ref.Verdict
-		if !v.Allowed || v.Status != "new_version" || v.Latest != "1.1.1" || v.RequiredBump != compiler.BumpMinor ||
-			v.Bump != compiler.BumpMinor || !v.Compatible || v.Path != "schemas/ticks_v1.json" || len(v.Changes) == 0 {
+		if !v.Allowed || v.Status != "new_version" || v.Latest != "1.1.1" || v.RequiredBump != semver.BumpMinor ||
+			v.Bump != semver.BumpMinor || !v.Compatible || v.Path != "schemas/ticks_v1.json" || len(v.Changes) == 0 {
 			t.Errorf("verdict %+v", v)
 		}
 	})
@@ -79,7 +79,7 @@ func TestCreateWithoutGit(t *testing.T) {
 		var ref refusal
 		post("/schema/ticks_v1?dry_run=true", editTicks(t, h, "1.2.0", addRequired)).wantStatus(t, http.StatusConflict).decode(t, &ref)
 		v := ref.Verdict
-		if ref.Error.Code != "conflict" || v.Allowed || v.Compatible || v.RequiredBump != compiler.BumpMajor || v.NextVersion != "2.0.0" || len(v.Changes) == 0 {
+		if ref.Error.Code != "conflict" || v.Allowed || v.Compatible || v.RequiredBump != semver.BumpMajor || v.NextVersion != "2.0.0" || len(v.Changes) == 0 {
 			t.Errorf("refusal %+v", ref)
 		}
 		post("/schema/ticks_v1", editTicks(t, h, "2.0.0", addRequired)).wantStatus(t, http.StatusForbidden)

@@ -8,15 +8,17 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
-// document is a parsed version, cached by digest, with the registry ids
+// parsedVersion is a parsed version, cached by digest, with the registry ids
 // its $refs name outside itself.
-type document struct {
-	doc  *compiler.Document
+type parsedVersion struct {
+	doc  *document.Document
 	refs []string
 	// pinned marks a dependency reached by a reference that names its
 	// version: it answers to that reference only, not to its id.
@@ -24,7 +26,7 @@ type document struct {
 }
 
 // document returns the parsed document of a version.
-func (s *Server) document(ctx context.Context, id string, info *etcdstore.VersionInfo) (*document, error) {
+func (s *Server) document(ctx context.Context, id string, info *etcdstore.VersionInfo) (*parsedVersion, error) {
 	v, err := s.cache.load(ctx, ckey{kind: kindDoc, a: info.Digest}, func(ctx context.Context) (any, int64, error) {
 		rp, err := s.schemaRep(ctx, id, info)
 		if err != nil {
@@ -39,17 +41,17 @@ func (s *Server) document(ctx context.Context, id string, info *etcdstore.Versio
 	if err != nil {
 		return nil, err
 	}
-	return v.(*document), nil
+	return v.(*parsedVersion), nil
 }
 
 // parseDocument parses a document of the registry. Published bytes always
 // parse; a document from a client may not, and the error says where.
-func parseDocument(id string, data []byte) (*document, error) {
-	d, err := compiler.ParseDocument(id+".json", data)
+func parseDocument(id string, data []byte) (*parsedVersion, error) {
+	d, err := document.ParseDocument(id+".json", data)
 	if err != nil {
 		return nil, &Error{Kind: ErrInvalid, Message: err.Error()}
 	}
-	return &document{doc: d, refs: externalRefs(d.Root, d.ID)}, nil
+	return &parsedVersion{doc: d, refs: externalRefs(d.Root, d.ID)}, nil
 }
 
 // externalRefs returns, sorted, the registry ids the $refs of a document
@@ -65,7 +67,7 @@ func externalRefs(root any, self string) []string {
 				if ref, ok := c.(string); ok && k == "$ref" {
 					base, _, _ := strings.Cut(ref, "#")
 					base = strings.TrimSuffix(base, ".json")
-					id, version := compiler.SplitPin(base)
+					id, version := validate.SplitPin(base)
 					if id != self && bundle.ValidID(id) && (version == "" || validVersion(version)) {
 						set[base] = true
 					}
@@ -94,7 +96,7 @@ func externalRefs(root any, self string) []string {
 // pinned reference reaches the version it names. A $ref to a schema g
 // lacks is left out; compiling then says what is missing. deps serves
 // documents that are not published: a published version uses pinnedDeps.
-func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]*document, string, error) {
+func (s *Server) deps(ctx context.Context, g *generation, docs ...*parsedVersion) ([]*parsedVersion, string, error) {
 	self := map[string]bool{}
 	var queue []string
 	for _, d := range docs {
@@ -102,7 +104,7 @@ func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]
 		queue = append(queue, d.refs...)
 	}
 	seen := map[string]bool{}
-	var deps []*document
+	var deps []*parsedVersion
 	var sig []string
 	for len(queue) > 0 {
 		ref := queue[0]
@@ -111,7 +113,7 @@ func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]
 			continue
 		}
 		seen[ref] = true
-		id, version := compiler.SplitPin(ref)
+		id, version := validate.SplitPin(ref)
 		if version == "" {
 			version = latest
 		}
@@ -122,7 +124,7 @@ func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]
 		if err != nil {
 			return nil, "", err
 		}
-		deps = append(deps, &document{doc: d.doc, refs: d.refs, pinned: ref != id})
+		deps = append(deps, &parsedVersion{doc: d.doc, refs: d.refs, pinned: ref != id})
 		sig = append(sig, ref+"="+info.Digest)
 		queue = append(queue, d.refs...)
 	}
@@ -134,12 +136,12 @@ func (s *Server) deps(ctx context.Context, g *generation, docs ...*document) ([]
 // at the version the version was published with, and their signature. A
 // version published before versions recorded their pins depends on the
 // latest versions, as deps finds them.
-func (s *Server) pinnedDeps(ctx context.Context, g *generation, d *document, info *etcdstore.VersionInfo) ([]*document, string, error) {
+func (s *Server) pinnedDeps(ctx context.Context, g *generation, d *parsedVersion, info *etcdstore.VersionInfo) ([]*parsedVersion, string, error) {
 	if info.Deps == nil {
 		return s.deps(ctx, g, d)
 	}
 	ids := slices.Sorted(maps.Keys(info.Deps))
-	deps := make([]*document, 0, len(ids))
+	deps := make([]*parsedVersion, 0, len(ids))
 	sig := make([]string, 0, len(ids))
 	for _, id := range ids {
 		dd, _, err := s.versionDocument(ctx, g, id, info.Deps[id])
@@ -154,7 +156,7 @@ func (s *Server) pinnedDeps(ctx context.Context, g *generation, d *document, inf
 
 // withPins returns a published version's document, the documents it is
 // pinned to and their signature (pinnedDeps).
-func (s *Server) withPins(ctx context.Context, g *generation, id string, info *etcdstore.VersionInfo) (*document, []*document, string, error) {
+func (s *Server) withPins(ctx context.Context, g *generation, id string, info *etcdstore.VersionInfo) (*parsedVersion, []*parsedVersion, string, error) {
 	d, err := s.document(ctx, id, info)
 	if err != nil {
 		return nil, nil, "", err
@@ -167,7 +169,7 @@ func (s *Server) withPins(ctx context.Context, g *generation, id string, info *e
 }
 
 // versionDocument returns the parsed document of a version of g.
-func (s *Server) versionDocument(ctx context.Context, g *generation, id, version string) (*document, *etcdstore.VersionInfo, error) {
+func (s *Server) versionDocument(ctx context.Context, g *generation, id, version string) (*parsedVersion, *etcdstore.VersionInfo, error) {
 	_, info, err := s.version(ctx, g, id, version)
 	if err != nil {
 		return nil, nil, err
@@ -181,8 +183,8 @@ func (s *Server) versionDocument(ctx context.Context, g *generation, id, version
 
 // newRegistry returns a registry of deps, then docs: a document replaces a
 // dependency of the same id.
-func newRegistry(deps []*document, docs ...*document) *compiler.Registry {
-	reg := compiler.NewRegistry()
+func newRegistry(deps []*parsedVersion, docs ...*parsedVersion) *validate.Registry {
+	reg := validate.NewRegistry()
 	for _, d := range deps {
 		if d.pinned {
 			reg.AddPinned(d.doc)
@@ -197,6 +199,6 @@ func newRegistry(deps []*document, docs ...*document) *compiler.Registry {
 }
 
 func validVersion(v string) bool {
-	_, err := compiler.ParseVersion(v)
+	_, err := semver.Parse(v)
 	return err == nil
 }

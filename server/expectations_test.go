@@ -4,14 +4,14 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/expectations"
 )
 
 func TestExpectations(t *testing.T) {
 	h := newHarness(t)
 	ts := h.server(Options{})
-	d, err := compiler.ParseDocument("ticks_v1.json", h.file("ticks_v1", "1.1.1"))
+	d, err := document.ParseDocument("ticks_v1.json", h.file("ticks_v1", "1.1.1"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/internal/gitfs"
 )
 
@@ -39,7 +40,7 @@ type GitTarget struct {
 // gitWriter commits files to a GitTarget, one commit at a time.
 type gitWriter struct {
 	t      GitTarget
-	policy compiler.Policy
+	policy compat.Policy
 	mu     sync.Mutex
 }
 
@@ -47,7 +48,7 @@ type gitWriter struct {
 // another writer moved meanwhile, before the write is answered 409.
 const maxRefAttempts = 8
 
-func newGitWriter(t GitTarget, policy compiler.Policy) *gitWriter {
+func newGitWriter(t GitTarget, policy compat.Policy) *gitWriter {
 	if t.Branch == "" {
 		t.Branch = "main"
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/schemareg/schemareg/api"
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/semver"
 	"github.com/schemareg/schemareg/internal/syncbuf"
 )
 
@@ -194,7 +194,7 @@ func TestCheckVersion(t *testing.T) {
 			t.Errorf("plainVersion(%q) = %v, want %v", tt.v, got, tt.plain)
 		}
 		if tt.plain {
-			if _, err := compiler.ParseVersion(tt.v); err != nil {
+			if _, err := semver.Parse(tt.v); err != nil {
 				t.Errorf("plainVersion accepts %q, ParseVersion refuses it: %v", tt.v, err)
 			}
 		}

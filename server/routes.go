@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/semver"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -129,7 +129,7 @@ func checkVersion(v string, allowLatest bool) (string, error) {
 		return v, nil
 	}
 	if len(v) <= 128 {
-		if _, err := compiler.ParseVersion(v); err == nil {
+		if _, err := semver.Parse(v); err == nil {
 			return v, nil
 		}
 	}

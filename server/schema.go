@@ -6,7 +6,8 @@ import (
 	"strconv"
 
 	"github.com/schemareg/schemareg/api"
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
@@ -138,11 +139,11 @@ func (s *Server) bundledRep(ctx context.Context, g *generation, id string, info 
 		return nil, err
 	}
 	v, err := s.cache.load(ctx, ckey{kind: kindBundled, a: info.Digest, b: sig}, func(context.Context) (any, int64, error) {
-		docs := make([]*compiler.Document, len(deps))
+		docs := make([]*document.Document, len(deps))
 		for i, dep := range deps {
 			docs[i] = dep.doc
 		}
-		rp := newRep(compiler.Bundled(d.doc, docs), typeSchema, "")
+		rp := newRep(validate.Bundled(d.doc, docs), typeSchema, "")
 		return rp, rp.size(), nil
 	})
 	if err != nil {

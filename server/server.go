@@ -14,7 +14,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/api"
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
@@ -75,7 +75,7 @@ type Options struct {
 	// client is noticed.
 	Heartbeat time.Duration
 	// Policy is the compatibility policy of verdicts; "" is LENIENT.
-	Policy compiler.Policy
+	Policy compat.Policy
 	// RateLimit is the requests per second each client may make, 0 for no
 	// limit; RateBurst is the bucket's size (default: RateLimit, at least 1).
 	RateLimit float64
@@ -160,7 +160,7 @@ func New(etcd Etcd, logger *slog.Logger, opts Options) *Server {
 		opts.Heartbeat = DefaultHeartbeat
 	}
 	if opts.Policy == "" {
-		opts.Policy = compiler.PolicyLenient
+		opts.Policy = compat.PolicyLenient
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/validate"
 )
 
 // errLineTooLong reports an NDJSON line over the body limit.
@@ -58,15 +58,15 @@ func (s *Server) validateStream(w http.ResponseWriter, r *http.Request, v *compi
 		}
 		switch {
 		case err == errLineTooLong:
-			st.out = appendResult(st.out[:0], n, []compiler.DataError{{Keyword: "parse", Message: "line over " + strconv.Itoa(st.maxLine) + " bytes"}})
+			st.out = appendResult(st.out[:0], n, []validate.DataError{{Keyword: "parse", Message: "line over " + strconv.Itoa(st.maxLine) + " bytes"}})
 			rejected++
 		case len(bytes.TrimSpace(line)) == 0:
 			continue
 		default:
-			data, perr := compiler.ParseData(line)
-			var errs []compiler.DataError
+			data, perr := validate.ParseData(line)
+			var errs []validate.DataError
 			if perr != nil {
-				errs = []compiler.DataError{{Keyword: "parse", Message: perr.Error()}}
+				errs = []validate.DataError{{Keyword: "parse", Message: perr.Error()}}
 			} else {
 				errs = v.v.Validate(data)
 			}
@@ -128,7 +128,7 @@ func trimNewline(b []byte) []byte {
 }
 
 // appendResult appends one result line: {"line":n,"valid":b,"errors":[...]}.
-func appendResult(b []byte, n int, errs []compiler.DataError) []byte {
+func appendResult(b []byte, n int, errs []validate.DataError) []byte {
 	b = append(b, `{"line":`...)
 	b = strconv.AppendInt(b, int64(n), 10)
 	if len(errs) == 0 {

@@ -9,7 +9,7 @@ import (
 	"strconv"
 
 	"github.com/schemareg/schemareg/api"
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
@@ -19,12 +19,12 @@ import (
 type Result struct {
 	Line   int                  `json:"line,omitempty"`
 	Valid  bool                 `json:"valid"`
-	Errors []compiler.DataError `json:"errors"`
+	Errors []validate.DataError `json:"errors"`
 }
 
 // compiledValidator is a validator with the version it checks.
 type compiledValidator struct {
-	v       *compiler.Validator
+	v       *validate.Validator
 	id      string
 	version string
 }
@@ -144,7 +144,7 @@ func (s *Server) handleValidate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	data, err := compiler.ParseData(body)
+	data, err := validate.ParseData(body)
 	if err != nil {
 		s.writeError(w, r, errorf(ErrBadRequest, "the body is not JSON: %v", err))
 		return
@@ -154,7 +154,7 @@ func (s *Server) handleValidate(w http.ResponseWriter, r *http.Request) {
 		res.Valid = false
 		s.metrics.rowsRejected.Inc()
 	} else {
-		res.Errors = []compiler.DataError{}
+		res.Errors = []validate.DataError{}
 	}
 	s.metrics.rowsChecked.Inc()
 	out, err := api.Encode(res)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -37,10 +37,10 @@ func BenchmarkSite1000x20(b *testing.B) {
 // version that removes one.
 func syntheticBundle(tb testing.TB, n, v int) *bundle.Bundle {
 	tb.Helper()
-	docs := map[string]*compiler.Document{}
+	docs := map[string]*document.Document{}
 	history := map[string]published{}
-	parse := func(text string) *compiler.Document {
-		d, err := compiler.ParseDocument("synthetic.json", []byte(text))
+	parse := func(text string) *document.Document {
+		d, err := document.ParseDocument("synthetic.json", []byte(text))
 		if err != nil {
 			tb.Fatalf("%v\n%s", err, text)
 		}

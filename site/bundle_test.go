@@ -9,13 +9,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/arrowschema"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
 // published is what a test bundle records of one version besides its
 // document: the commit that published it and, unless the bundle computes
-// them with compiler.Diff, the verdict on its changes.
+// them with compat.Diff, the verdict on its changes.
 type published struct {
 	commit, time, author string
 	bump, required       string
@@ -73,14 +76,14 @@ func exampleBundle(t testing.TB) *bundle.Bundle {
 		t.Fatal(err)
 	}
 	sources = append(sources, hist...)
-	docs := map[string]*compiler.Document{} // id@version
+	docs := map[string]*document.Document{} // id@version
 	repoPath := map[string]string{}         // id -> path in the repository
 	for _, p := range sources {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := compiler.ParseDocument(p, data)
+		d, err := document.ParseDocument(p, data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,12 +100,12 @@ func exampleBundle(t testing.TB) *bundle.Bundle {
 }
 
 // buildBundle assembles and seals a bundle from documents keyed id@version.
-// With diff set, compiler.Diff judges each version against the one before;
+// With diff set, compat.Diff judges each version against the one before;
 // else history gives the bumps and changes.
-func buildBundle(t testing.TB, docs map[string]*compiler.Document, repoPath map[string]string, history map[string]published, diff bool) *bundle.Bundle {
+func buildBundle(t testing.TB, docs map[string]*document.Document, repoPath map[string]string, history map[string]published, diff bool) *bundle.Bundle {
 	t.Helper()
-	byID := map[string][]*compiler.Document{}
-	var all []*compiler.Document
+	byID := map[string][]*document.Document{}
+	var all []*document.Document
 	keys := make([]string, 0, len(docs))
 	for k := range docs {
 		keys = append(keys, k)
@@ -114,7 +117,7 @@ func buildBundle(t testing.TB, docs map[string]*compiler.Document, repoPath map[
 		all = append(all, d)
 	}
 	b := &bundle.Bundle{Files: map[string][]byte{}}
-	reg := compiler.NewRegistry(all...)
+	reg := validate.NewRegistry(all...)
 	var last published
 	for id, list := range byID {
 		sort.Slice(list, func(i, j int) bool { return list[i].Version.Compare(list[j].Version) < 0 })
@@ -124,7 +127,7 @@ func buildBundle(t testing.TB, docs map[string]*compiler.Document, repoPath map[
 		if s.Path == "" {
 			s.Path = path.Join("schemas", id+".json")
 		}
-		var prev *compiler.Document
+		var prev *document.Document
 		for _, d := range list {
 			ver := d.Version.String()
 			h, ok := history[id+"@"+ver]
@@ -134,7 +137,7 @@ func buildBundle(t testing.TB, docs map[string]*compiler.Document, repoPath map[
 			v := bundle.Version{Version: ver, Digest: d.Digest, Size: len(d.Canonical), Path: s.Path, Commit: h.commit,
 				Time: h.time, Author: h.author, Bump: h.bump, RequiredBump: h.required, Compatible: h.compatible, Changes: h.changes}
 			if diff {
-				res := compiler.Diff(prev, d, compiler.DiffOptions{Resolve: reg.Resolve})
+				res := compat.Diff(prev, d, compat.DiffOptions{Resolve: reg.Resolve})
 				v.Bump, v.RequiredBump, v.Compatible, v.Changes = "none", res.Bump.String(), res.Compatible, res.Changes
 				if prev != nil {
 					v.Bump = d.Version.BumpFrom(prev.Version).String()
@@ -143,7 +146,7 @@ func buildBundle(t testing.TB, docs map[string]*compiler.Document, repoPath map[
 				}
 			}
 			b.Files[bundle.SchemaFile(id, ver)] = d.Canonical
-			ipc, err := d.ArrowIPC(reg)
+			ipc, err := arrowschema.IPC(d, reg)
 			if err != nil {
 				t.Fatalf("%s@%s: %v", id, ver, err)
 			}

@@ -3,7 +3,7 @@ package site
 import (
 	"strconv"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 )
 
 // maxEnumShown bounds the enum values a row lists.
@@ -91,5 +91,5 @@ func enumValues(m map[string]any) []string {
 
 // jsonText is the canonical JSON of a decoded value.
 func jsonText(v any) string {
-	return string(compiler.Canonical(v))
+	return string(document.Canonical(v))
 }

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 )
 
 // maxExampleDepth bounds how deep an example follows nested schemas.
@@ -35,7 +35,7 @@ type exampleGen struct {
 // with the root's properties in field order: the schema's own examples,
 // defaults, consts and first enum values where it has them, else the
 // smallest value each keyword allows.
-func buildExample(sc *scope, doc *compiler.Document, order []string, patterns *patternCache) string {
+func buildExample(sc *scope, doc *document.Document, order []string, patterns *patternCache) string {
 	g := &exampleGen{sc: sc, patterns: patterns, fields: &fieldBuilder{sc: sc}, expanding: map[string]bool{}}
 	v := g.value(doc, doc.Root, 0, order)
 	var b strings.Builder
@@ -43,7 +43,7 @@ func buildExample(sc *scope, doc *compiler.Document, order []string, patterns *p
 	return b.String()
 }
 
-func (g *exampleGen) value(doc *compiler.Document, schema any, depth int, order []string) any {
+func (g *exampleGen) value(doc *document.Document, schema any, depth int, order []string) any {
 	r := g.sc.resolve(doc, schema)
 	m, ok := r.schema.(map[string]any)
 	if r.broken || !ok || depth > maxExampleDepth {
@@ -105,7 +105,7 @@ func exampleType(m map[string]any) string {
 	return ""
 }
 
-func (g *exampleGen) object(doc *compiler.Document, m map[string]any, depth int, order []string) any {
+func (g *exampleGen) object(doc *document.Document, m map[string]any, depth int, order []string) any {
 	props := orderProps(g.fields.objectProps(doc, m, 0), order)
 	o := &object{}
 	for _, p := range props {
@@ -122,7 +122,7 @@ func (g *exampleGen) object(doc *compiler.Document, m map[string]any, depth int,
 	return o
 }
 
-func (g *exampleGen) array(doc *compiler.Document, m map[string]any, depth int) any {
+func (g *exampleGen) array(doc *document.Document, m map[string]any, depth int) any {
 	switch items := m["items"].(type) {
 	case []any:
 		out := make([]any, 0, len(items))

@@ -4,7 +4,8 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -45,8 +46,8 @@ func TestExamplesValidate(t *testing.T) {
 		} {
 			t.Run(name, func(t *testing.T) {
 				d := mustParse(t, schema)
-				sc := &scope{where: map[*compiler.Document]*docVersion{}}
-				validExample(t, compiler.NewRegistry(), d, buildExample(sc, d, nil, &patternCache{}))
+				sc := &scope{where: map[*document.Document]*docVersion{}}
+				validExample(t, validate.NewRegistry(), d, buildExample(sc, d, nil, &patternCache{}))
 			})
 		}
 	})
@@ -62,20 +63,20 @@ func checkExample(t *testing.T, docs *docSet, dv *docVersion) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []*compiler.Document
+	var all []*document.Document
 	for d := range sc.where {
 		all = append(all, d)
 	}
-	validExample(t, compiler.NewRegistry(all...), doc, buildExample(sc, doc, nil, &patternCache{}))
+	validExample(t, validate.NewRegistry(all...), doc, buildExample(sc, doc, nil, &patternCache{}))
 }
 
-func validExample(t *testing.T, reg *compiler.Registry, doc *compiler.Document, example string) {
+func validExample(t *testing.T, reg *validate.Registry, doc *document.Document, example string) {
 	t.Helper()
 	v, err := reg.Compile(doc)
 	if err != nil {
 		t.Fatalf("%s: %v", doc.Path, err)
 	}
-	data, err := compiler.ParseData([]byte(example))
+	data, err := validate.ParseData([]byte(example))
 	if err != nil {
 		t.Fatalf("%s: the example is not JSON: %v\n%s", doc.Path, err, example)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 )
 
 // Limits of a field table: deeper nesting and rows past the limit are left
@@ -61,7 +61,7 @@ type constraint struct {
 type prop struct {
 	name     string
 	schema   any
-	doc      *compiler.Document
+	doc      *document.Document
 	required bool
 }
 
@@ -79,7 +79,7 @@ type fieldBuilder struct {
 // buildFields returns the field table of a version's document, and the path
 // of every field in it for the search index. as is the document's Arrow
 // schema, nil when it has none.
-func buildFields(sc *scope, doc *compiler.Document, as *arrow.Schema, caption string) (*fieldTable, []string) {
+func buildFields(sc *scope, doc *document.Document, as *arrow.Schema, caption string) (*fieldTable, []string) {
 	b := &fieldBuilder{sc: sc, expanding: map[string]*field{}}
 	arrowFields := map[string]arrow.Field{}
 	var order []string
@@ -106,7 +106,7 @@ func buildFields(sc *scope, doc *compiler.Document, as *arrow.Schema, caption st
 // node is where rows are being added: the document, and the path and anchor
 // of the parent row.
 type node struct {
-	doc          *compiler.Document
+	doc          *document.Document
 	path, anchor string
 	depth        int
 }
@@ -120,7 +120,7 @@ func (n node) child(seg, anchorSeg string) (string, string) {
 
 // objectProps returns the properties of an object schema, with those of its
 // allOf branches, sorted by name.
-func (b *fieldBuilder) objectProps(doc *compiler.Document, m map[string]any, depth int) []prop {
+func (b *fieldBuilder) objectProps(doc *document.Document, m map[string]any, depth int) []prop {
 	var out []prop
 	index := map[string]int{}
 	merge := func(ps []prop, required map[string]bool) {
@@ -319,7 +319,7 @@ func (b *fieldBuilder) extraRows(n node, m map[string]any) []*field {
 
 // structured reports whether any option is an object with properties or an
 // array, which get rows of their own; scalar options show in the type.
-func structured(sc *scope, doc *compiler.Document, options []any) bool {
+func structured(sc *scope, doc *document.Document, options []any) bool {
 	for _, o := range options {
 		m, _ := sc.resolve(doc, o).schema.(map[string]any)
 		if _, ok := m["properties"]; ok {

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 )
 
 // fieldsOf builds the field table of a schema document given as JSON,
@@ -14,18 +15,18 @@ import (
 func fieldsOf(t *testing.T, doc string, others ...string) *fieldTable {
 	t.Helper()
 	d := mustParse(t, doc)
-	docs := []*compiler.Document{d}
+	docs := []*document.Document{d}
 	for _, o := range others {
 		docs = append(docs, mustParse(t, o))
 	}
-	sc := &scope{reg: compiler.NewRegistry(docs...), where: map[*compiler.Document]*docVersion{}}
+	sc := &scope{reg: validate.NewRegistry(docs...), where: map[*document.Document]*docVersion{}}
 	table, _ := buildFields(sc, d, nil, "Fields")
 	return table
 }
 
-func mustParse(t testing.TB, doc string) *compiler.Document {
+func mustParse(t testing.TB, doc string) *document.Document {
 	t.Helper()
-	d, err := compiler.ParseSchema("test.json", []byte(doc))
+	d, err := document.ParseSchema("test.json", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -47,7 +47,7 @@ func hostileBundle(t testing.TB) *bundle.Bundle {
 	b := exampleBundle(t)
 	s := bundle.Schema{ID: "zz_hostile", Path: "schemas/zz_hostile.json", Latest: "1.0.1", Compatibility: "<i>BACKWARD</i>"}
 	for _, version := range []string{"1.0.0", "1.0.1"} {
-		d, err := compiler.ParseDocument("zz_hostile.json", []byte(strings.Replace(hostileSchema, "1.0.0", version, 1)))
+		d, err := document.ParseDocument("zz_hostile.json", []byte(strings.Replace(hostileSchema, "1.0.0", version, 1)))
 		if err != nil {
 			t.Fatal(err)
 		}

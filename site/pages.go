@@ -9,7 +9,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/arrowschema"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -145,7 +147,7 @@ func (g *generation) versionBody(dv *docVersion, vv *versionView) (*versionBody,
 // arrowSchema returns the Arrow schema of a version: the one its Arrow IPC
 // file in the bundle holds, else the one the document maps to; nil when it
 // has none.
-func (g *generation) arrowSchema(dv *docVersion, doc *compiler.Document, sc *scope) *arrow.Schema {
+func (g *generation) arrowSchema(dv *docVersion, doc *document.Document, sc *scope) *arrow.Schema {
 	if data, ok := g.b.Files[bundle.ArrowFile(dv.id, dv.version.Version)]; ok {
 		r, err := ipc.NewReader(bytes.NewReader(data))
 		if err == nil {
@@ -153,7 +155,7 @@ func (g *generation) arrowSchema(dv *docVersion, doc *compiler.Document, sc *sco
 			return r.Schema()
 		}
 	}
-	s, err := doc.ArrowSchema(sc.reg)
+	s, err := arrowschema.Schema(doc, sc.reg)
 	if err != nil {
 		return nil
 	}
@@ -192,7 +194,7 @@ func (g *generation) bundled(dv *docVersion, vv *versionView) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	deps := make([]*compiler.Document, 0, len(vv.V.Deps))
+	deps := make([]*document.Document, 0, len(vv.V.Deps))
 	for id, version := range vv.V.Deps {
 		dep := g.docs.exact(id, version)
 		if dep == nil {
@@ -204,7 +206,7 @@ func (g *generation) bundled(dv *docVersion, vv *versionView) ([]byte, error) {
 		}
 		deps = append(deps, d)
 	}
-	return compiler.Bundled(doc, deps), nil
+	return validate.Bundled(doc, deps), nil
 }
 
 // diffPage writes the diff between a version and the one before.

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/gittest"
 )
 
@@ -61,7 +63,7 @@ func TestPagesShowPins(t *testing.T) {
 }
 
 // TestMirrorBundledMatchesServerForm: the mirror holds the bundled form of
-// a version with pins, as compiler.Bundled makes it, and is immutable.
+// a version with pins, as validate.Bundled makes it, and is immutable.
 func TestMirrorBundledMatchesServerForm(t *testing.T) {
 	repo := gittest.New(t)
 	repo.Write("schemas/instruments_v1.json", `{"id": "instruments_v1", "version": "1.0.0", "definitions": {"symbol": {"type": "string"}}}`+"\n")
@@ -76,9 +78,9 @@ func TestMirrorBundledMatchesServerForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, _ := compiler.ParseDocument("q.json", res.Bundle.Files["schemas/quotes_v1/1.0.0.json"])
-	in, _ := compiler.ParseDocument("i.json", res.Bundle.Files["schemas/instruments_v1/1.0.0.json"])
-	if want := compiler.Bundled(q, []*compiler.Document{in}); string(got) != string(want) {
+	q, _ := document.ParseDocument("q.json", res.Bundle.Files["schemas/quotes_v1/1.0.0.json"])
+	in, _ := document.ParseDocument("i.json", res.Bundle.Files["schemas/instruments_v1/1.0.0.json"])
+	if want := validate.Bundled(q, []*document.Document{in}); string(got) != string(want) {
 		t.Errorf("mirror bundled form:\n%s\nwant\n%s", got, want)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "api/schema/instruments_v1/1.0.0.bundled.json")); err == nil {

@@ -8,7 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -22,7 +23,7 @@ type docSet struct {
 	// byURL finds a document by its root $id, for $refs by URL; built once,
 	// from the latest versions.
 	byURLOnce sync.Once
-	byURL     *compiler.Registry
+	byURL     *validate.Registry
 }
 
 // docVersion is one version and, while it is in use, its document.
@@ -33,7 +34,7 @@ type docVersion struct {
 	data    []byte
 
 	mu  sync.Mutex
-	doc *compiler.Document
+	doc *document.Document
 	err error
 	// pinned keeps the document of a version other documents refer to.
 	pinned bool
@@ -61,11 +62,11 @@ func newDocSet(b *bundle.Bundle) (*docSet, error) {
 
 // document parses the version's canonical bytes, or returns the document
 // parsed before and not released since.
-func (d *docVersion) document() (*compiler.Document, error) {
+func (d *docVersion) document() (*document.Document, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.doc == nil && d.err == nil {
-		d.doc, d.err = compiler.ParseDocument(bundle.SchemaFile(d.id, d.version.Version), d.data)
+		d.doc, d.err = document.ParseDocument(bundle.SchemaFile(d.id, d.version.Version), d.data)
 		if d.err != nil {
 			d.err = fmt.Errorf("parse %s %s: %w", d.id, d.version.Version, d.err)
 		}
@@ -107,14 +108,14 @@ func (s *docSet) asOf(id string, t time.Time) *docVersion {
 }
 
 // latestRegistry indexes the latest document of every schema by $id.
-func (s *docSet) latestRegistry() *compiler.Registry {
+func (s *docSet) latestRegistry() *validate.Registry {
 	s.byURLOnce.Do(func() {
 		ids := make([]string, 0, len(s.byID))
 		for id := range s.byID {
 			ids = append(ids, id)
 		}
 		sort.Strings(ids)
-		var docs []*compiler.Document
+		var docs []*document.Document
 		for _, id := range ids {
 			list := s.byID[id]
 			if d, err := list[len(list)-1].document(); err == nil {
@@ -123,7 +124,7 @@ func (s *docSet) latestRegistry() *compiler.Registry {
 				}
 			}
 		}
-		s.byURL = compiler.NewRegistry(docs...)
+		s.byURL = validate.NewRegistry(docs...)
 	})
 	return s.byURL
 }
@@ -131,9 +132,9 @@ func (s *docSet) latestRegistry() *compiler.Registry {
 // scope is what a version's $refs reach, as of its publication.
 type scope struct {
 	self *docVersion
-	reg  *compiler.Registry // nil when the document refers to no other
+	reg  *validate.Registry // nil when the document refers to no other
 	// where names the version each reachable document is.
-	where map[*compiler.Document]*docVersion
+	where map[*document.Document]*docVersion
 }
 
 // scopeFor collects the documents dv refers to, directly or through them,
@@ -143,9 +144,9 @@ func (s *docSet) scopeFor(dv *docVersion) (*scope, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := &scope{self: dv, where: map[*compiler.Document]*docVersion{doc: dv}}
-	docs := []*compiler.Document{doc}
-	queue := []*compiler.Document{doc}
+	sc := &scope{self: dv, where: map[*document.Document]*docVersion{doc: dv}}
+	docs := []*document.Document{doc}
+	queue := []*document.Document{doc}
 	refers := false
 	for len(queue) > 0 {
 		d := queue[0]
@@ -170,7 +171,7 @@ func (s *docSet) scopeFor(dv *docVersion) (*scope, error) {
 		}
 	}
 	if refers {
-		sc.reg = compiler.NewRegistry(docs...)
+		sc.reg = validate.NewRegistry(docs...)
 	}
 	return sc, nil
 }
@@ -183,7 +184,7 @@ func (s *docSet) scopeFor(dv *docVersion) (*scope, error) {
 func (s *docSet) refTarget(ref string, root *docVersion) *docVersion {
 	base, _, _ := strings.Cut(ref, "#")
 	base = strings.TrimSuffix(base, ".json")
-	if id, version := compiler.SplitPin(base); version != "" {
+	if id, version := validate.SplitPin(base); version != "" {
 		return s.exact(id, version)
 	}
 	if pins := root.version.Deps; pins != nil {
@@ -257,7 +258,7 @@ func externalRefs(root any) []string {
 
 // resolved is a schema after following its $refs.
 type resolved struct {
-	doc    *compiler.Document // the document the schema belongs to
+	doc    *document.Document // the document the schema belongs to
 	schema any
 	key    string // names the schema for cycle detection; "" when reached without a $ref
 	ref    string // the first $ref followed, as written
@@ -265,7 +266,7 @@ type resolved struct {
 }
 
 // resolve follows the $refs of schema, which belongs to doc.
-func (sc *scope) resolve(doc *compiler.Document, schema any) resolved {
+func (sc *scope) resolve(doc *document.Document, schema any) resolved {
 	r := resolved{doc: doc, schema: schema}
 	for range maxRefHops {
 		m, ok := r.schema.(map[string]any)
@@ -298,7 +299,7 @@ func (sc *scope) resolve(doc *compiler.Document, schema any) resolved {
 			r.broken = true
 			return r
 		}
-		v, ok := compiler.LookupPointer(target.Root, ptr)
+		v, ok := document.LookupPointer(target.Root, ptr)
 		if !ok {
 			r.broken = true
 			return r
@@ -311,7 +312,7 @@ func (sc *scope) resolve(doc *compiler.Document, schema any) resolved {
 }
 
 // name identifies a document of the scope for cycle detection.
-func (sc *scope) name(d *compiler.Document) string {
+func (sc *scope) name(d *document.Document) string {
 	if dv, ok := sc.where[d]; ok {
 		return dv.id + "@" + dv.version.Version
 	}
@@ -319,6 +320,6 @@ func (sc *scope) name(d *compiler.Document) string {
 }
 
 // versionOf returns the version a document of the scope is.
-func (sc *scope) versionOf(d *compiler.Document) *docVersion {
+func (sc *scope) versionOf(d *document.Document) *docVersion {
 	return sc.where[d]
 }

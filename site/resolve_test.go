@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 )
 
 // TestRefsResolveAsOfPublication checks that a version's page shows the
@@ -22,7 +22,7 @@ func TestRefsResolveAsOfPublication(t *testing.T) {
 		return `{"id": "users_v1", "version": "` + version + `", "type": "object",
 			"properties": {"name": {"$ref": "names_v1#/definitions/name"}}}`
 	}
-	docs := map[string]*compiler.Document{}
+	docs := map[string]*document.Document{}
 	for key, text := range map[string]string{
 		"names_v1@1.0.0": ref("1.0.0", "32"),
 		"names_v1@1.1.0": ref("1.1.0", "64"),

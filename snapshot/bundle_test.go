@@ -9,7 +9,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/syncer"
@@ -31,7 +31,7 @@ func testBundle(tb testing.TB, schemas, versions int) *bundle.Bundle {
 		s := bundle.Schema{ID: id, Path: "schemas/" + id + ".json", Compatibility: "BACKWARD", Title: "Schema " + id}
 		for v := range versions {
 			version := fmt.Sprintf("1.%d.0", v)
-			data := compiler.Canonical(map[string]any{
+			data := document.Canonical(map[string]any{
 				"id": id, "version": version, "type": "object", "title": "Schema " + id,
 				"properties": map[string]any{fmt.Sprintf("field%d", v): map[string]any{"type": "integer"}},
 			})

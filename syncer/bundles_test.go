@@ -14,7 +14,9 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/arrowschema"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
@@ -52,7 +54,7 @@ func mustBundle(tb testing.TB, sp spec) *bundle.Bundle {
 		n := sp.versions + sp.extra[id]
 		for v := 0; v < n; v++ {
 			version := fmt.Sprintf("1.%d.0", v)
-			data := compiler.Canonical(map[string]any{
+			data := document.Canonical(map[string]any{
 				"id": id, "version": version, "type": "object", "title": "Schema " + id,
 				"description": "synthetic test schema " + sp.salt[id],
 				"properties": map[string]any{
@@ -93,11 +95,11 @@ func mustBundle(tb testing.TB, sp spec) *bundle.Bundle {
 
 func mustArrow(tb testing.TB, data []byte) []byte {
 	tb.Helper()
-	d, err := compiler.ParseDocument("x.json", data)
+	d, err := document.ParseDocument("x.json", data)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ipc, err := d.ArrowIPC(nil)
+	ipc, err := arrowschema.IPC(d, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -115,13 +117,13 @@ func mustRepoBundle(tb testing.TB) *bundle.Bundle {
 	more, _ := filepath.Glob("../schemas/*/*.json")
 	paths = append(paths, more...)
 	sort.Strings(paths)
-	var docs []*compiler.Document
+	var docs []*document.Document
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		d, err := compiler.ParseDocument(p, data)
+		d, err := document.ParseDocument(p, data)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -130,14 +132,14 @@ func mustRepoBundle(tb testing.TB) *bundle.Bundle {
 	if len(docs) == 0 {
 		tb.Fatal("no schemas in ../schemas")
 	}
-	reg := compiler.NewRegistry(docs...)
+	reg := validate.NewRegistry(docs...)
 	b := &bundle.Bundle{Files: map[string][]byte{}}
 	for _, d := range docs {
 		version := d.Version.String()
 		v := bundle.Version{Version: version, Digest: d.Digest, Size: len(d.Canonical), Path: d.Path[3:],
 			Commit: fmt.Sprintf("%040x", 1), Time: "2026-01-01T00:00:00Z", Bump: "none", RequiredBump: "none", Compatible: true}
 		b.Files[bundle.SchemaFile(d.ID, version)] = d.Canonical
-		if ipc, err := d.ArrowIPC(reg); err != nil {
+		if ipc, err := arrowschema.IPC(d, reg); err != nil {
 			tb.Fatal(err)
 		} else if ipc != nil {
 			b.Files[bundle.ArrowFile(d.ID, version)] = ipc

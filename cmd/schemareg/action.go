@@ -12,7 +12,8 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/schemareg/schemareg/action"
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
 )
 
 // runAction is the GitHub Action: it judges the pull request of the
@@ -61,12 +62,12 @@ func runAction(ctx context.Context, args []string, e *env) error {
 		return usageErrorf("invalid -fail-on (input fail-on): %v", err)
 	}
 	if *mode != "" {
-		if cfg.Mode, err = compiler.ParseMode(*mode); err != nil {
+		if cfg.Mode, err = document.ParseMode(*mode); err != nil {
 			return usageErrorf("invalid -mode (input mode): %v", err)
 		}
 	}
 	if *policy != "" {
-		if cfg.Policy, err = compiler.ParsePolicy(*policy); err != nil {
+		if cfg.Policy, err = compat.ParsePolicy(*policy); err != nil {
 			return usageErrorf("invalid -policy (input policy): %v", err)
 		}
 	}

@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/render"
 )
 
 // runCheck is the pull-request verdict: the schema changes between two
@@ -50,7 +52,7 @@ func runCheck(ctx context.Context, args []string, e *env) error {
 	}
 	if *head == "HEAD" {
 		// check judges commits: say what it leaves out, not a word otherwise.
-		if files, err := compiler.Uncommitted(ctx, *repo, *dir, "HEAD", compiler.DefaultMaxBytes); err == nil && len(files) > 0 {
+		if files, err := compiler.Uncommitted(ctx, *repo, *dir, "HEAD", validate.DefaultMaxBytes); err == nil && len(files) > 0 {
 			shown := files
 			if len(shown) > 3 {
 				shown = append(shown[:3:3], "…")
@@ -65,10 +67,10 @@ func runCheck(ctx context.Context, args []string, e *env) error {
 		out = lineSafeWriter{e.stdout}
 	}
 	printed := rep
-	if *vf.format != compiler.FormatJSON {
+	if *vf.format != render.FormatJSON {
 		printed = printableCheck(rep)
 	}
-	if err := compiler.WriteCheck(out, *vf.format, printed, color); err != nil {
+	if err := render.WriteCheck(out, *vf.format, printed, color); err != nil {
 		return fmt.Errorf("check: %w", err)
 	}
 	if !rep.OK {

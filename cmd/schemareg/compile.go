@@ -13,7 +13,10 @@ import (
 	"time"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 func runCompile(ctx context.Context, args []string, e *env) error {
@@ -26,7 +29,7 @@ func runCompile(ctx context.Context, args []string, e *env) error {
 	strict := fs.Bool("strict", false, "fail on any violation in the history, not only at the compiled commit")
 	policy := choiceFlag(fs, "policy", "LENIENT", "compatibility policy: LENIENT or STRICT", policyNames...)
 	format := choiceFlag(fs, "format", "text", "report format: text or json", "text", "json")
-	maxBytes := fs.Int("max-bytes", compiler.DefaultMaxBytes, "reject schema files larger than this many bytes")
+	maxBytes := fs.Int("max-bytes", validate.DefaultMaxBytes, "reject schema files larger than this many bytes")
 	memLimit := fs.Int64("memory-limit", 448<<20, "soft limit of the heap in bytes: the garbage collector works harder near it (0: none; GOMEMLIMIT wins)")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
@@ -37,7 +40,7 @@ func runCompile(ctx context.Context, args []string, e *env) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("compile takes no arguments, got %q", fs.Args())
 	}
-	pol, err := compiler.ParsePolicy(*policy)
+	pol, err := compat.ParsePolicy(*policy)
 	if err != nil {
 		return usageErrorf("invalid -policy (%s): %v", envName("policy"), err)
 	}
@@ -149,7 +152,7 @@ func newCompileReport(res *compiler.CompileResult, out string, elapsed time.Dura
 
 func (r *compileReport) writeText(w io.Writer) {
 	for _, warn := range r.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", compiler.QuoteControl(warn))
+		fmt.Fprintf(w, "warning: %s\n", text.QuoteControl(warn))
 	}
 	for _, v := range r.Violations {
 		fmt.Fprintln(w, compiler.FormatViolation(v))

@@ -8,6 +8,11 @@ import (
 	"strings"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
+	"github.com/schemareg/schemareg/compiler/validate"
+	"github.com/schemareg/schemareg/render"
 )
 
 // runDiff compares two schemas: diff OLD NEW, each a file or REV:path in
@@ -25,7 +30,7 @@ func runDiff(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	opts := compiler.DiffOptions{Mode: mode, Policy: policy}
+	opts := compat.DiffOptions{Mode: mode, Policy: policy}
 	if fs.NArg() != 2 {
 		fs.Usage()
 		return usageErrorf("diff needs two schemas, OLD and NEW; got %d", fs.NArg())
@@ -38,20 +43,20 @@ func runDiff(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	res := compiler.Diff(old, cur, opts)
+	res := compat.Diff(old, cur, opts)
 	file := cur.Path
 	color := vf.useColor(e.stdout)
 	var out io.Writer = e.stdout
 	if !color {
 		out = lineSafeWriter{e.stdout}
 	}
-	if *vf.format != compiler.FormatJSON {
+	if *vf.format != render.FormatJSON {
 		res, file = printableDiff(res), safeLine(file)
 	}
-	if *vf.format == compiler.FormatText {
-		err = compiler.WriteText(out, safeLine(fs.Arg(0)+" → "+fs.Arg(1)), res, color)
+	if *vf.format == render.FormatText {
+		err = render.WriteText(out, safeLine(fs.Arg(0)+" → "+fs.Arg(1)), res, color)
 	} else {
-		err = compiler.WriteDiff(out, *vf.format, file, res)
+		err = render.WriteDiff(out, *vf.format, file, res)
 	}
 	if err != nil {
 		return err
@@ -67,14 +72,14 @@ func runDiff(ctx context.Context, args []string, e *env) error {
 // own fields: two ids are two schemas, and a version bump too small for
 // the changes is refused. It reports whether the bump stands; two files
 // without versions, or with the same one, make no bump to judge.
-func judgeVersions(w io.Writer, old, cur *compiler.Document, required compiler.Bump) bool {
+func judgeVersions(w io.Writer, old, cur *document.Document, required semver.Bump) bool {
 	if old.ID != "" && cur.ID != "" && old.ID != cur.ID {
 		fmt.Fprintf(w, "warning: the files have different ids, %s and %s; the registry compares versions of one id only\n", old.ID, cur.ID)
 	}
 	if !old.HasVersion || !cur.HasVersion || old.Version.Compare(cur.Version) == 0 {
 		return true
 	}
-	ok, notice, err := compiler.CheckBump(old.Version, cur.Version, required)
+	ok, notice, err := semver.CheckBump(old.Version, cur.Version, required)
 	switch {
 	case err != nil:
 		fmt.Fprintf(w, "bump: %v\n", err)
@@ -90,30 +95,30 @@ func judgeVersions(w io.Writer, old, cur *compiler.Document, required compiler.B
 
 // loadSchema reads and parses one side of a diff: a file, or REV:path from
 // the repository. Either may be a plain JSON Schema without registry fields.
-func loadSchema(ctx context.Context, repo, arg string) (*compiler.Document, error) {
+func loadSchema(ctx context.Context, repo, arg string) (*document.Document, error) {
 	var data []byte
 	name := arg
 	if rev, file, ok := compiler.RevisionArg(arg); ok {
-		b, err := compiler.ReadRevision(ctx, repo, rev, file, compiler.DefaultMaxBytes)
+		b, err := compiler.ReadRevision(ctx, repo, rev, file, validate.DefaultMaxBytes)
 		if err != nil {
 			return nil, err
 		}
 		data, name = b, file
 	} else {
-		b, err := compiler.ReadSchemaFile(arg, repo, compiler.DefaultMaxBytes)
+		b, err := compiler.ReadSchemaFile(arg, repo, validate.DefaultMaxBytes)
 		if err != nil {
 			return nil, err
 		}
-		if len(b) > compiler.DefaultMaxBytes {
-			return nil, fmt.Errorf("read %s: larger than %d bytes", arg, compiler.DefaultMaxBytes)
+		if len(b) > validate.DefaultMaxBytes {
+			return nil, fmt.Errorf("read %s: larger than %d bytes", arg, validate.DefaultMaxBytes)
 		}
 		data = b
 	}
-	doc, err := compiler.ParseSchema(name, data)
+	doc, err := document.ParseSchema(name, data)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := compiler.NewRegistry(doc).Compile(doc); err != nil && !isMissingRef(err) {
+	if _, err := validate.NewRegistry(doc).Compile(doc); err != nil && !isMissingRef(err) {
 		return nil, err
 	}
 	return doc, nil
@@ -122,6 +127,6 @@ func loadSchema(ctx context.Context, repo, arg string) (*compiler.Document, erro
 // isMissingRef reports a compile error that only says a $ref names another
 // registry schema, which a two-file diff does not have.
 func isMissingRef(err error) bool {
-	return errors.Is(err, compiler.ErrExternalRef) || strings.Contains(err.Error(), "no schema with id") ||
+	return errors.Is(err, validate.ErrExternalRef) || strings.Contains(err.Error(), "no schema with id") ||
 		strings.Contains(err.Error(), "has no published version")
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated tables of docs/ and the completion scripts in testdata")
@@ -132,7 +132,7 @@ func kindsTable() string {
 		return "no"
 	}
 	var b strings.Builder
-	kinds := compiler.Kinds()
+	kinds := compat.Kinds()
 	fmt.Fprintf(&b, "\n%d kinds.\n\n| kind | summary | BACKWARD, STRICT | BACKWARD, LENIENT | Confluent's name | annotation |\n|---|---|:---:|:---:|:---:|:---:|\n", len(kinds))
 	for _, k := range kinds {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", k.Kind, strings.ReplaceAll(k.Summary, "|", `\|`),

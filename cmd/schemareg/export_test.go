@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/expectations"
 )
 
@@ -18,7 +18,7 @@ func TestExportGreatExpectations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := compiler.ParseSchema("../../schemas/ticks_v1.json", data)
+	d, err := document.ParseSchema("../../schemas/ticks_v1.json", data)
 	if err != nil {
 		t.Fatal(err)
 	}

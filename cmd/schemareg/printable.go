@@ -5,15 +5,18 @@ import (
 	"strings"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // quoteName writes a file name so that it prints on one line.
-func quoteName(name string) string { return compiler.QuoteControl(name) }
+func quoteName(name string) string { return text.QuoteControl(name) }
 
 // safeLine escapes the control characters of one line of output, so that
 // text taken from a schema or a file name cannot end the line and start
 // another (a forged "::error" workflow command in a CI log).
-func safeLine(s string) string { return compiler.QuoteControl(s) }
+func safeLine(s string) string { return text.QuoteControl(s) }
 
 // lineSafeWriter passes text output through, escaping every control
 // character except the line breaks and tabs that the output's own layout
@@ -24,12 +27,12 @@ type lineSafeWriter struct{ w io.Writer }
 // Write escapes p's control characters and writes it; it reports len(p)
 // on success.
 func (s lineSafeWriter) Write(p []byte) (int, error) {
-	text := string(p)
-	if !compiler.HasControl(strings.NewReplacer("\n", "", "\t", "").Replace(text)) {
+	out := string(p)
+	if !text.HasControl(strings.NewReplacer("\n", "", "\t", "").Replace(out)) {
 		return s.w.Write(p)
 	}
 	var b strings.Builder
-	for i, part := range strings.Split(text, "\n") {
+	for i, part := range strings.Split(out, "\n") {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
@@ -38,7 +41,7 @@ func (s lineSafeWriter) Write(p []byte) (int, error) {
 			if j > 0 {
 				b.WriteByte('\t')
 			}
-			b.WriteString(compiler.QuoteControl(f))
+			b.WriteString(text.QuoteControl(f))
 		}
 	}
 	if _, err := io.WriteString(s.w, b.String()); err != nil {
@@ -50,10 +53,10 @@ func (s lineSafeWriter) Write(p []byte) (int, error) {
 // printableChanges returns a copy of changes with the control characters
 // of their pointers and messages escaped: a property name holding a line
 // break prints on one line.
-func printableChanges(cs []compiler.Change) []compiler.Change {
-	out := make([]compiler.Change, len(cs))
+func printableChanges(cs []compat.Change) []compat.Change {
+	out := make([]compat.Change, len(cs))
 	for i, c := range cs {
-		c.Path, c.Message = compiler.QuoteControl(c.Path), compiler.QuoteControl(c.Message)
+		c.Path, c.Message = text.QuoteControl(c.Path), text.QuoteControl(c.Message)
 		out[i] = c
 	}
 	return out
@@ -61,7 +64,7 @@ func printableChanges(cs []compiler.Change) []compiler.Change {
 
 // printableDiff returns r ready for a text, Markdown or GitHub output;
 // JSON escapes what it prints by itself.
-func printableDiff(r compiler.DiffResult) compiler.DiffResult {
+func printableDiff(r compat.DiffResult) compat.DiffResult {
 	r.Changes = printableChanges(r.Changes)
 	return r
 }
@@ -72,12 +75,12 @@ func printableCheck(r *compiler.CheckReport) *compiler.CheckReport {
 	c := *r
 	c.Schemas = make([]compiler.SchemaReport, len(r.Schemas))
 	for i, s := range r.Schemas {
-		s.Path, s.OldPath = compiler.QuoteControl(s.Path), compiler.QuoteControl(s.OldPath)
-		s.Message, s.Notice = compiler.QuoteControl(s.Message), compiler.QuoteControl(s.Notice)
+		s.Path, s.OldPath = text.QuoteControl(s.Path), text.QuoteControl(s.OldPath)
+		s.Message, s.Notice = text.QuoteControl(s.Message), text.QuoteControl(s.Notice)
 		s.Changes = printableChanges(s.Changes)
-		problems := make([]compiler.Problem, len(s.Problems))
+		problems := make([]document.Problem, len(s.Problems))
 		for j, p := range s.Problems {
-			p.Path, p.Message = compiler.QuoteControl(p.Path), compiler.QuoteControl(p.Message)
+			p.Path, p.Message = text.QuoteControl(p.Path), text.QuoteControl(p.Message)
 			problems[j] = p
 		}
 		if s.Problems != nil {
@@ -86,7 +89,7 @@ func printableCheck(r *compiler.CheckReport) *compiler.CheckReport {
 		if s.Dependents != nil {
 			deps := make([]compiler.DependentReport, len(s.Dependents))
 			for j, d := range s.Dependents {
-				d.Message = compiler.QuoteControl(d.Message)
+				d.Message = text.QuoteControl(d.Message)
 				deps[j] = d
 			}
 			s.Dependents = deps

@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/internal/etcdclient"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/server"
@@ -75,7 +75,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usageErrorf("serve: --confluent-subjects: %v", err)
 	}
-	if o.Policy, err = compiler.ParsePolicy(*policy); err != nil {
+	if o.Policy, err = compat.ParsePolicy(*policy); err != nil {
 		return usageErrorf("serve: --policy: %v", err)
 	}
 	// One record per request: buffered, so requests do not queue on stderr.

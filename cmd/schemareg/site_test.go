@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -17,7 +17,7 @@ func writeSiteBundle(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := compiler.ParseDocument("schemas/ticks_v1.json", data)
+	d, err := document.ParseDocument("schemas/ticks_v1.json", data)
 	if err != nil {
 		t.Fatal(err)
 	}

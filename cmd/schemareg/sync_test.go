@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
@@ -29,7 +29,7 @@ func writeBundle(t *testing.T, dir string, n int) *bundle.Bundle {
 		for i := 1; i <= v; i++ {
 			props[fmt.Sprintf("f%d", i)] = map[string]any{"type": "integer"}
 		}
-		data := compiler.Canonical(map[string]any{"id": "ticks_v1", "version": version, "type": "object", "properties": props})
+		data := document.Canonical(map[string]any{"id": "ticks_v1", "version": version, "type": "object", "properties": props})
 		b.Files[bundle.SchemaFile(s.ID, version)] = data
 		s.Versions = append(s.Versions, bundle.Version{Version: version, Digest: bundle.Digest(data), Size: len(data),
 			Path: s.Path, Commit: fmt.Sprintf("%040x", v+1), Time: "2026-01-01T00:00:00Z", Bump: "minor", RequiredBump: "minor", Compatible: true})

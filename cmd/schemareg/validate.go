@@ -6,12 +6,14 @@ import (
 	"fmt"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/validate"
 )
 
 func runValidate(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("validate", "validate [flags] [PATH...]", e)
 	format := choiceFlag(fs, "format", "text", "output format: text or json", "text", "json")
-	maxBytes := fs.Int("max-bytes", compiler.DefaultMaxBytes, "reject schema files larger than this many bytes")
+	maxBytes := fs.Int("max-bytes", validate.DefaultMaxBytes, "reject schema files larger than this many bytes")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
@@ -32,16 +34,16 @@ func runValidate(ctx context.Context, args []string, e *env) error {
 	for _, s := range skipped {
 		fmt.Fprintf(e.stderr, "schemareg: validate: skipped %s: %s\n", quoteName(s.Path), s.Reason)
 	}
-	docs, problems := compiler.CheckTree(files, compiler.TreeOptions{MaxBytes: *maxBytes})
+	docs, problems := validate.CheckTree(files, validate.TreeOptions{MaxBytes: *maxBytes})
 	if *format == "json" {
 		out := struct {
 			Valid    bool               `json:"valid"`
 			Files    int                `json:"files"`
-			Problems []compiler.Problem `json:"problems"`
+			Problems []document.Problem `json:"problems"`
 			Skipped  []compiler.Skipped `json:"skipped"`
 		}{len(problems) == 0, len(files), problems, skipped}
 		if out.Problems == nil {
-			out.Problems = []compiler.Problem{}
+			out.Problems = []document.Problem{}
 		}
 		if out.Skipped == nil {
 			out.Skipped = []compiler.Skipped{}

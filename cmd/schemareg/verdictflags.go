@@ -5,7 +5,9 @@ import (
 	"io"
 	"strings"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/render"
 )
 
 // verdictFlags are the flags of the commands that print a compatibility
@@ -18,26 +20,26 @@ func addVerdictFlags(fs *flag.FlagSet, modeDefault string) *verdictFlags {
 	return &verdictFlags{
 		mode:   choiceFlag(fs, "mode", "", "compatibility mode: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE\n(default: "+modeDefault+")", modeNames()...),
 		policy: choiceFlag(fs, "policy", "LENIENT", "policy for open content models: LENIENT or STRICT", policyNames...),
-		format: choiceFlag(fs, "format", "text", "output format: "+strings.Join(compiler.Formats(), ", "), compiler.Formats()...),
+		format: choiceFlag(fs, "format", "text", "output format: "+strings.Join(render.Formats(), ", "), render.Formats()...),
 		color:  choiceFlag(fs, "color", "auto", "colour in the text format: auto (when writing to a terminal), always or never", "auto", "always", "never"),
 	}
 }
 
 // parse checks the flags' values; the mode is "" when none was given.
-func (v *verdictFlags) parse() (compiler.Mode, compiler.Policy, error) {
-	var mode compiler.Mode
+func (v *verdictFlags) parse() (document.Mode, compat.Policy, error) {
+	var mode document.Mode
 	if *v.mode != "" {
-		m, err := compiler.ParseMode(*v.mode)
+		m, err := document.ParseMode(*v.mode)
 		if err != nil {
 			return "", "", usageErrorf("invalid -mode (%s): %v", envName("mode"), err)
 		}
 		mode = m
 	}
-	policy, err := compiler.ParsePolicy(*v.policy)
+	policy, err := compat.ParsePolicy(*v.policy)
 	if err != nil {
 		return "", "", usageErrorf("invalid -policy (%s): %v", envName("policy"), err)
 	}
-	if _, err := compiler.ParseFormat(*v.format); err != nil {
+	if _, err := render.ParseFormat(*v.format); err != nil {
 		return "", "", usageErrorf("invalid -format (%s): %v", envName("format"), err)
 	}
 	if c := *v.color; c != "auto" && c != "always" && c != "never" {
@@ -54,11 +56,11 @@ func (v *verdictFlags) useColor(w io.Writer) bool {
 // modeNames are the values of -mode.
 func modeNames() []string {
 	var names []string
-	for _, m := range compiler.Modes() {
+	for _, m := range document.Modes() {
 		names = append(names, string(m))
 	}
 	return names
 }
 
 // policyNames are the values of -policy.
-var policyNames = []string{string(compiler.PolicyLenient), string(compiler.PolicyStrict)}
+var policyNames = []string{string(compat.PolicyLenient), string(compat.PolicyStrict)}

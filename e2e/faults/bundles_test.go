@@ -9,7 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/arrowschema"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
@@ -61,7 +62,7 @@ func buildBundle(commit int, groups ...group) (*bundle.Bundle, error) {
 				for f := 1; f <= v; f++ {
 					props[fmt.Sprintf("field%d", f)] = map[string]any{"type": "integer"}
 				}
-				data := compiler.Canonical(map[string]any{
+				data := document.Canonical(map[string]any{
 					"id": id, "version": version, "type": "object", "title": s.Title,
 					"description": "Version " + version + " of " + id + "." + strings.Repeat(" Padding.", g.pad/9),
 					"properties":  props, "additionalProperties": false,
@@ -105,11 +106,11 @@ func buildBundle(commit int, groups ...group) (*bundle.Bundle, error) {
 
 // arrowOf returns the Arrow IPC schema of a schema document.
 func arrowOf(data []byte) ([]byte, error) {
-	d, err := compiler.ParseDocument("x.json", data)
+	d, err := document.ParseDocument("x.json", data)
 	if err != nil {
 		return nil, err
 	}
-	return d.ArrowIPC(nil)
+	return arrowschema.IPC(d, nil)
 }
 
 // writePlain writes b to a new plain folder, with no store of schema files

@@ -93,7 +93,7 @@ func TestSlowClientsCutOff(t *testing.T) {
 // TestRequestLimits checks the limits of what a request may carry, as
 // schemareg serve enforces them: the body (--max-body), an NDJSON line
 // (--max-body) and batch (--max-batch), the checks one data document may
-// cost (compiler.MaxChecks), the header (net/http's 1 MiB) and a page of
+// cost (validate.MaxChecks), the header (net/http's 1 MiB) and a page of
 // GET /schemas (1000).
 func TestRequestLimits(t *testing.T) {
 	needBinary(t)

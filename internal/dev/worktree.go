@@ -13,6 +13,10 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
+	"github.com/schemareg/schemareg/compiler/validate"
 )
 
 // watchWorkTree validates the schemas folder of the work tree whenever a
@@ -64,12 +68,12 @@ func watchWorkTree(ctx context.Context, repo, dir string, log *slog.Logger) erro
 // reportWorkTree logs what a commit of the work tree's schemas would do.
 func reportWorkTree(ctx context.Context, repo, dir string, log *slog.Logger) {
 	root := filepath.Join(repo, filepath.FromSlash(dir))
-	files, err := compiler.ReadFiles([]string{root}, compiler.DefaultMaxBytes)
+	files, err := compiler.ReadFiles([]string{root}, validate.DefaultMaxBytes)
 	if err != nil {
 		log.Warn("uncommitted: read the schemas folder", "error", err)
 		return
 	}
-	docs, problems := compiler.CheckTree(files, compiler.TreeOptions{})
+	docs, problems := validate.CheckTree(files, validate.TreeOptions{})
 	for _, p := range problems {
 		log.Warn("uncommitted: invalid", "problem", p.Error())
 	}
@@ -80,7 +84,7 @@ func reportWorkTree(ctx context.Context, repo, dir string, log *slog.Logger) {
 			continue
 		}
 		rel = filepath.ToSlash(rel)
-		old, err := compiler.ReadRevision(ctx, repo, "HEAD", rel, compiler.DefaultMaxBytes)
+		old, err := compiler.ReadRevision(ctx, repo, "HEAD", rel, validate.DefaultMaxBytes)
 		if err == nil && bytes.Equal(old, f.Data) {
 			continue
 		}
@@ -97,15 +101,15 @@ func reportWorkTree(ctx context.Context, repo, dir string, log *slog.Logger) {
 			log.Warn("uncommitted: read the committed version", "file", rel, "error", err)
 			continue
 		}
-		prev, err := compiler.ParseDocument(rel, old)
+		prev, err := document.ParseDocument(rel, old)
 		if err != nil {
 			log.Info("uncommitted: the committed version does not parse", "file", rel, "error", err)
 			continue
 		}
-		res := compiler.Diff(prev, cur, compiler.DiffOptions{})
+		res := compat.Diff(prev, cur, compat.DiffOptions{})
 		attrs := []any{"file", rel, "version", prev.Version.String() + " → " + cur.Version.String(),
 			"required_bump", res.Bump.String(), "changes", len(res.Changes), "compatible", res.Compatible}
-		if ok, msg, err := compiler.CheckBump(prev.Version, cur.Version, res.Bump); !ok {
+		if ok, msg, err := semver.CheckBump(prev.Version, cur.Version, res.Bump); !ok {
 			if err != nil {
 				msg = err.Error()
 			}

@@ -11,7 +11,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
@@ -66,7 +66,7 @@ type Options struct {
 	// MaxAge is the Cache-Control max-age of answers that can change.
 	MaxAge time.Duration
 	// Policy is the compatibility policy of verdicts; "" is LENIENT.
-	Policy compiler.Policy
+	Policy compat.Policy
 }
 
 // API answers Confluent's REST API from etcd. It is safe for concurrent use.
@@ -91,7 +91,7 @@ func New(kv clientv3.KV, logger *slog.Logger, opts Options) *API {
 		opts.MaxAge = DefaultMaxAge
 	}
 	if opts.Policy == "" {
-		opts.Policy = compiler.PolicyLenient
+		opts.Policy = compat.PolicyLenient
 	}
 	return &API{logger: logger, opts: opts, reader: &reader{kv: kv, keys: opts.Keys, timeout: opts.CallTimeout}}
 }

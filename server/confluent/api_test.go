@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
@@ -113,7 +113,7 @@ func (f *fixture) file(id, v string) string {
 	if _, ok := doc["$schema"]; !ok && doc["schema"] != nil {
 		doc["$schema"] = doc["schema"]
 	}
-	return string(compiler.Canonical(doc))
+	return string(document.Canonical(doc))
 }
 
 func TestSubjectsAndVersions(t *testing.T) {

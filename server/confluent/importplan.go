@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/compiler/semver"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -77,12 +79,12 @@ func PlanImport(subjects []SourceSubject, dir string) (*ImportPlan, error) {
 			return nil, fmt.Errorf("subjects %q and %q would both be schema id %q; import one of them with --subjects", other, sub.Name, id)
 		}
 		ids[id] = sub.Name
-		mode, err := compiler.ParseMode(sub.Mode)
+		mode, err := document.ParseMode(sub.Mode)
 		if err != nil {
 			return nil, fmt.Errorf("subject %q: mode %q: %w", sub.Name, sub.Mode, err)
 		}
-		var prev *compiler.Document
-		var prevVer compiler.Version
+		var prev *document.Document
+		var prevVer semver.Version
 		for _, v := range sub.Versions {
 			if v.SchemaType != SchemaType {
 				return nil, fmt.Errorf("subject %q version %d is %s, not JSON; import without it with --subjects", sub.Name, v.Version, v.SchemaType)
@@ -174,18 +176,18 @@ func registryRefs(content []byte) []string {
 	return out
 }
 
-func planVersion(sub SourceSubject, v SourceVersion, id string, mode compiler.Mode, idOf map[string]string,
-	prev *compiler.Document, prevVer compiler.Version, dir string) (ImportStep, *compiler.Document, compiler.Version, error) {
+func planVersion(sub SourceSubject, v SourceVersion, id string, mode document.Mode, idOf map[string]string,
+	prev *document.Document, prevVer semver.Version, dir string) (ImportStep, *document.Document, semver.Version, error) {
 	where := fmt.Sprintf("subject %q version %d (id %d)", sub.Name, v.Version, v.ID)
 	dec := json.NewDecoder(strings.NewReader(v.Schema))
 	dec.UseNumber()
 	var root any
 	if err := dec.Decode(&root); err != nil {
-		return ImportStep{}, nil, compiler.Version{}, fmt.Errorf("%s: schema is not JSON: %w", where, err)
+		return ImportStep{}, nil, semver.Version{}, fmt.Errorf("%s: schema is not JSON: %w", where, err)
 	}
 	obj, ok := root.(map[string]any)
 	if !ok {
-		return ImportStep{}, nil, compiler.Version{}, fmt.Errorf("%s: schema is not a JSON object; a registry file is one", where)
+		return ImportStep{}, nil, semver.Version{}, fmt.Errorf("%s: schema is not a JSON object; a registry file is one", where)
 	}
 	for _, ref := range v.References {
 		target, ok := idOf[ref.Subject]
@@ -194,45 +196,45 @@ func planVersion(sub SourceSubject, v SourceVersion, id string, mode compiler.Mo
 		}
 		rewriteRefs(obj, ref.Name, target)
 	}
-	delete(obj, compiler.FieldID)
+	delete(obj, document.FieldID)
 	// The Confluent API of a schemareg serves "$schema" beside the
 	// registry's "schema" field; the field alone is the document's.
-	if s, ok := obj[compiler.FieldSchema].(string); ok && obj["$schema"] == s {
+	if s, ok := obj[document.FieldSchema].(string); ok && obj["$schema"] == s {
 		delete(obj, "$schema")
 	}
-	own, hasOwn := obj[compiler.FieldVersion].(string)
-	delete(obj, compiler.FieldVersion)
+	own, hasOwn := obj[document.FieldVersion].(string)
+	delete(obj, document.FieldVersion)
 	body, err := encodeIndent(obj)
 	if err != nil {
-		return ImportStep{}, nil, compiler.Version{}, fmt.Errorf("%s: %w", where, err)
+		return ImportStep{}, nil, semver.Version{}, fmt.Errorf("%s: %w", where, err)
 	}
-	d, err := compiler.ParseSchema(where, body)
+	d, err := document.ParseSchema(where, body)
 	if err != nil {
-		return ImportStep{}, nil, compiler.Version{}, err
+		return ImportStep{}, nil, semver.Version{}, err
 	}
-	bump := compiler.BumpNone
-	ver := compiler.Version{Major: 1}
+	bump := semver.BumpNone
+	ver := semver.Version{Major: 1}
 	if prev != nil {
-		res := compiler.Diff(prev, d, compiler.DiffOptions{Mode: mode})
-		bump = max(res.Bump, compiler.BumpPatch)
+		res := compat.Diff(prev, d, compat.DiffOptions{Mode: mode})
+		bump = max(res.Bump, semver.BumpPatch)
 		if !res.Compatible {
-			bump = compiler.BumpMajor
+			bump = semver.BumpMajor
 		}
 		ver = next(prevVer, bump)
 	}
 	if hasOwn {
-		if ov, err := compiler.ParseVersion(own); err == nil && (prev == nil || ov.Compare(prevVer) > 0) {
+		if ov, err := semver.Parse(own); err == nil && (prev == nil || ov.Compare(prevVer) > 0) {
 			ver = ov
 		}
 	}
-	obj[compiler.FieldID] = id
-	obj[compiler.FieldVersion] = ver.String()
-	if _, has := obj[compiler.FieldCompatibility]; has || mode != compiler.ModeBackward {
-		obj[compiler.FieldCompatibility] = string(mode)
+	obj[document.FieldID] = id
+	obj[document.FieldVersion] = ver.String()
+	if _, has := obj[document.FieldCompatibility]; has || mode != document.ModeBackward {
+		obj[document.FieldCompatibility] = string(mode)
 	}
 	content, err := encodeIndent(obj)
 	if err != nil {
-		return ImportStep{}, nil, compiler.Version{}, fmt.Errorf("%s: %w", where, err)
+		return ImportStep{}, nil, semver.Version{}, fmt.Errorf("%s: %w", where, err)
 	}
 	return ImportStep{
 		Subject: sub.Name, Version: v.Version, GlobalID: v.ID, ID: id, SemVer: ver.String(), Mode: string(mode),
@@ -240,14 +242,14 @@ func planVersion(sub SourceSubject, v SourceVersion, id string, mode compiler.Mo
 	}, d, ver, nil
 }
 
-func next(v compiler.Version, b compiler.Bump) compiler.Version {
+func next(v semver.Version, b semver.Bump) semver.Version {
 	switch b {
-	case compiler.BumpMajor:
-		return compiler.Version{Major: v.Major + 1}
-	case compiler.BumpMinor:
-		return compiler.Version{Major: v.Major, Minor: v.Minor + 1}
+	case semver.BumpMajor:
+		return semver.Version{Major: v.Major + 1}
+	case semver.BumpMinor:
+		return semver.Version{Major: v.Major, Minor: v.Minor + 1}
 	}
-	return compiler.Version{Major: v.Major, Minor: v.Minor, Patch: v.Patch + 1}
+	return semver.Version{Major: v.Major, Minor: v.Minor, Patch: v.Patch + 1}
 }
 
 // rewriteRefs points every "$ref" to name (with any fragment) at the

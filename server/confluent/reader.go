@@ -11,7 +11,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
@@ -179,7 +179,7 @@ func (r *reader) servedSchema(ctx context.Context, st *state, v *version) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	d, err := compiler.ParseSchema(v.subject.id+".json", data)
+	d, err := document.ParseSchema(v.subject.id+".json", data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s %s: %v", bundle.ErrCorrupt, v.subject.id, v.info.Version, err)
 	}
@@ -196,21 +196,21 @@ func (r *reader) servedSchema(ctx context.Context, st *state, v *version) ([]byt
 // compatibility, arrow) stay, unknown keywords that validators pass over
 // (Ajv with strict: false). Import reads it back to the same document: it
 // takes the id from the subject, and drops a "$schema" equal to "schema".
-func served(d *compiler.Document) []byte {
+func served(d *document.Document) []byte {
 	root, ok := d.Root.(map[string]any)
 	if !ok {
 		return d.Canonical
 	}
 	out := make(map[string]any, len(root)+1)
 	for k, v := range root {
-		if k != compiler.FieldID {
+		if k != document.FieldID {
 			out[k] = v
 		}
 	}
 	if _, has := out["$schema"]; !has && d.Dialect != "" {
-		if _, named := out[compiler.FieldSchema]; named {
-			out["$schema"] = out[compiler.FieldSchema]
+		if _, named := out[document.FieldSchema]; named {
+			out["$schema"] = out[document.FieldSchema]
 		}
 	}
-	return compiler.Canonical(out)
+	return document.Canonical(out)
 }

@@ -9,7 +9,8 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -112,7 +113,7 @@ func (a *API) writeRaw(w http.ResponseWriter, r *http.Request, st *state, data [
 }
 
 // readSchema reads and parses a request's schema.
-func (a *API) readSchema(w http.ResponseWriter, r *http.Request) (*compiler.Document, error) {
+func (a *API) readSchema(w http.ResponseWriter, r *http.Request) (*document.Document, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.opts.MaxBody))
 	if err != nil {
 		var mb *http.MaxBytesError
@@ -131,7 +132,7 @@ func (a *API) readSchema(w http.ResponseWriter, r *http.Request) (*compiler.Docu
 	if req.Schema == "" {
 		return nil, errorf(http.StatusUnprocessableEntity, CodeInvalidSchema, "request has no schema: send {\"schema\": \"<the JSON schema as a string>\", \"schemaType\": \"JSON\"}")
 	}
-	d, err := compiler.ParseSchema("schema", []byte(req.Schema))
+	d, err := document.ParseSchema("schema", []byte(req.Schema))
 	if err != nil {
 		return nil, errorf(http.StatusUnprocessableEntity, CodeInvalidSchema, "invalid schema: %v", err)
 	}
@@ -140,7 +141,7 @@ func (a *API) readSchema(w http.ResponseWriter, r *http.Request) (*compiler.Docu
 
 // published finds the version of sub that d is: the one whose canonical
 // bytes are d's, or whose plain JSON Schema, as this API serves it, is d's.
-func (a *API) published(ctx context.Context, st *state, sub *subject, d *compiler.Document) (*version, error) {
+func (a *API) published(ctx context.Context, st *state, sub *subject, d *document.Document) (*version, error) {
 	for _, v := range sub.versions {
 		if v.info.Digest == d.Digest {
 			return v, nil
@@ -239,17 +240,17 @@ func (a *API) compatibility(w http.ResponseWriter, r *http.Request, all bool) {
 		a.writeError(w, r, err)
 		return
 	}
-	mode, err := compiler.ParseMode(modeOf(sub))
+	mode, err := document.ParseMode(modeOf(sub))
 	if err != nil {
-		mode = compiler.ModeBackward
+		mode = document.ModeBackward
 	}
-	opts := compiler.DiffOptions{Mode: mode, Policy: a.opts.Policy}
+	opts := compat.DiffOptions{Mode: mode, Policy: a.opts.Policy}
 	old, err := a.document(r, st, v)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
-	res := compiler.Diff(old, d, opts)
+	res := compat.Diff(old, d, opts)
 	if mode.Transitive() {
 		for _, pv := range sub.versions[:v.n-1] {
 			pd, err := a.document(r, st, pv)
@@ -257,7 +258,7 @@ func (a *API) compatibility(w http.ResponseWriter, r *http.Request, all bool) {
 				a.writeError(w, r, err)
 				return
 			}
-			compiler.MergeTransitive(&res, compiler.Diff(pd, d, opts), pv.info.Version)
+			compat.MergeTransitive(&res, compat.Diff(pd, d, opts), pv.info.Version)
 		}
 	}
 	ans := CompatibilityAnswer{IsCompatible: res.Compatible}
@@ -272,12 +273,12 @@ func (a *API) compatibility(w http.ResponseWriter, r *http.Request, all bool) {
 	a.write(w, r, st, ans, false)
 }
 
-func (a *API) document(r *http.Request, st *state, v *version) (*compiler.Document, error) {
+func (a *API) document(r *http.Request, st *state, v *version) (*document.Document, error) {
 	data, err := a.reader.schema(r.Context(), st, v)
 	if err != nil {
 		return nil, err
 	}
-	d, err := compiler.ParseSchema(v.subject.id, data)
+	d, err := document.ParseSchema(v.subject.id, data)
 	if err != nil {
 		return nil, fmt.Errorf("published version %s of %s: %w", v.info.Version, v.subject.id, err)
 	}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/compiler/validate"
 )
 
 // SchemaType is the only schema type the registry holds.
@@ -224,7 +224,7 @@ func (a *API) references(st *state, v *version, data []byte) []Reference {
 	seen := map[string]bool{}
 	var out []Reference
 	for _, base := range registryRefs(data) {
-		id, pinned := compiler.SplitPin(strings.TrimSuffix(base, ".json"))
+		id, pinned := validate.SplitPin(strings.TrimSuffix(base, ".json"))
 		sub, ok := st.subjects[id]
 		if !ok || id == v.subject.id || seen[base] {
 			continue

@@ -1,7 +1,0 @@
-package compiler
-
-import "flag"
-
-// update rewrites golden files instead of comparing with them:
-// go test ./compiler -update.
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,4 +72,19 @@ func mustParse(t testing.TB, path string) *Document {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// testKinds runs the golden case of every kind in a family, in kind order,
+// each as a subtest named after its folder.
+func testKinds(t *testing.T, family map[kind]kindInfo) {
+	t.Helper()
+	kinds := make([]kind, 0, len(family))
+	for k := range family {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		rule := strings.ToLower(family[k].name)
+		t.Run(rule, func(t *testing.T) { testBreaking(t, rule) })
+	}
 }

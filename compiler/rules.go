@@ -48,7 +48,7 @@ func LookupKind(name string) (KindInfo, bool) {
 
 func (k kind) info() KindInfo {
 	i := kindInfos[k]
-	return KindInfo{Kind: i.name, BackwardStrict: i.strict, BackwardLenient: i.lenient,
+	return KindInfo{Kind: i.name, BackwardStrict: i.policy == compatible, BackwardLenient: i.policy != breaking,
 		Annotation: i.annotation, Confluent: i.confluent, Summary: i.summary}
 }
 
@@ -63,10 +63,13 @@ func (k kind) String() string {
 // compatible reports whether a change of this kind, found diffing old
 // against new, keeps data written with old valid against new.
 func (k kind) compatible(p Policy) bool {
-	if p == PolicyStrict {
-		return kindInfos[k].strict
+	switch kindInfos[k].policy {
+	case compatible:
+		return true
+	case breaksStrict:
+		return p != PolicyStrict
 	}
-	return kindInfos[k].lenient
+	return false
 }
 
 // annotation reports whether the kind changes only annotations.

@@ -144,7 +144,7 @@ type fileScore struct {
 	verdicts, verdictsTotal    int
 	changes, changesTotal      int
 	lenient, lenientTotal      int
-	exceptions, staleException int
+	exceptions                 int
 }
 
 func TestConformance(t *testing.T) {

@@ -76,3 +76,22 @@ func mustParse(t testing.TB, path string) *document.Document {
 	}
 	return d
 }
+
+// testKinds runs the golden case of every kind of a family, in the
+// order of Kinds, each as a subtest named after its folder. A family with no
+// kind fails: its name is wrong.
+func testKinds(t *testing.T, family string) {
+	t.Helper()
+	n := 0
+	for _, k := range compat.Kinds() {
+		if k.Family != family {
+			continue
+		}
+		n++
+		rule := strings.ToLower(k.Kind)
+		t.Run(rule, func(t *testing.T) { testBreaking(t, rule) })
+	}
+	if n == 0 {
+		t.Fatalf("no kind of family %q", family)
+	}
+}

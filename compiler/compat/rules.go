@@ -24,6 +24,9 @@ type KindInfo struct {
 	Confluent bool `json:"confluent"`
 	// Summary says what the change is, for documentation.
 	Summary string `json:"summary"`
+	// Family names the rules that find it: annotation, schema, scalar,
+	// object, array, combined or arrow.
+	Family string `json:"family"`
 }
 
 // Kinds returns every kind of change, in a stable order: annotations,
@@ -48,8 +51,8 @@ func LookupKind(name string) (KindInfo, bool) {
 
 func (k kind) info() KindInfo {
 	i := kindInfos[k]
-	return KindInfo{Kind: i.name, BackwardStrict: i.strict, BackwardLenient: i.lenient,
-		Annotation: i.annotation, Confluent: i.confluent, Summary: i.summary}
+	return KindInfo{Kind: i.name, BackwardStrict: i.policy == compatible, BackwardLenient: i.policy != breaking,
+		Annotation: i.annotation, Confluent: i.confluent, Summary: i.summary, Family: kindFamily[k]}
 }
 
 // String returns the kind's name.
@@ -63,10 +66,13 @@ func (k kind) String() string {
 // compatible reports whether a change of this kind, found diffing old
 // against new, keeps data written with old valid against new.
 func (k kind) compatible(p Policy) bool {
-	if p == PolicyStrict {
-		return kindInfos[k].strict
+	switch kindInfos[k].policy {
+	case compatible:
+		return true
+	case breaksStrict:
+		return p != PolicyStrict
 	}
-	return kindInfos[k].lenient
+	return false
 }
 
 // annotation reports whether the kind changes only annotations.

@@ -104,3 +104,145 @@ func (d *differ) itemRemoved(u, op *snode, i int, p string, depth int, conj bool
 		}
 	}
 }
+
+// arrayKinds are the kinds the array rules find, one row each.
+var arrayKinds = map[kind]kindInfo{
+	kSchemaAdded: {name: "SCHEMA_ADDED", policy: breaking, confluent: true,
+		summary: "a subschema was added where there was none",
+		text: func(f finding, data string) string {
+			return "subschema added; " + data + " may not match it"
+		}},
+	kSchemaRemoved: {name: "SCHEMA_REMOVED", policy: compatible, confluent: true,
+		summary: "a subschema was removed",
+		text: func(f finding, data string) string {
+			return "subschema removed; any value is now allowed there"
+		}},
+	kMaxItemsAdded: {name: "MAX_ITEMS_ADDED", policy: breaking, confluent: true,
+		summary: "maxItems was added", text: limitAdded("maxItems")},
+	kMaxItemsRemoved: {name: "MAX_ITEMS_REMOVED", policy: compatible, confluent: true,
+		summary: "maxItems was removed", text: limitRemoved("maxItems")},
+	kMaxItemsIncreased: {name: "MAX_ITEMS_INCREASED", policy: compatible, confluent: true,
+		summary: "maxItems was raised", text: limitChanged("maxItems", "raised", "")},
+	kMaxItemsDecreased: {name: "MAX_ITEMS_DECREASED", policy: breaking, confluent: true,
+		summary: "maxItems was lowered", text: limitChanged("maxItems", "lowered", "may exceed it")},
+	kMinItemsAdded: {name: "MIN_ITEMS_ADDED", policy: breaking, confluent: true,
+		summary: "minItems was added", text: limitAdded("minItems")},
+	kMinItemsRemoved: {name: "MIN_ITEMS_REMOVED", policy: compatible, confluent: true,
+		summary: "minItems was removed", text: limitRemoved("minItems")},
+	kMinItemsIncreased: {name: "MIN_ITEMS_INCREASED", policy: breaking, confluent: true,
+		summary: "minItems was raised", text: limitChanged("minItems", "raised", "may fall below it")},
+	kMinItemsDecreased: {name: "MIN_ITEMS_DECREASED", policy: compatible, confluent: true,
+		summary: "minItems was lowered", text: limitChanged("minItems", "lowered", "")},
+	kMaxContainsAdded: {name: "MAX_CONTAINS_ADDED", policy: breaking, confluent: true,
+		summary: "maxContains was added", text: limitAdded("maxContains")},
+	kMaxContainsRemoved: {name: "MAX_CONTAINS_REMOVED", policy: compatible, confluent: true,
+		summary: "maxContains was removed", text: limitRemoved("maxContains")},
+	kMaxContainsIncreased: {name: "MAX_CONTAINS_INCREASED", policy: compatible, confluent: true,
+		summary: "maxContains was raised", text: limitChanged("maxContains", "raised", "")},
+	kMaxContainsDecreased: {name: "MAX_CONTAINS_DECREASED", policy: breaking, confluent: true,
+		summary: "maxContains was lowered", text: limitChanged("maxContains", "lowered", "may exceed it")},
+	kMinContainsIncreased: {name: "MIN_CONTAINS_INCREASED", policy: breaking, confluent: true,
+		summary: "minContains was raised", text: limitChanged("minContains", "raised", "may fall below it")},
+	kMinContainsDecreased: {name: "MIN_CONTAINS_DECREASED", policy: compatible, confluent: true,
+		summary: "minContains was lowered", text: limitChanged("minContains", "lowered", "")},
+	kUniqueItemsAdded: {name: "UNIQUE_ITEMS_ADDED", policy: breaking, confluent: true,
+		summary: "items must now be unique",
+		text: func(f finding, data string) string {
+			return "items must now be unique; " + data + " may repeat some"
+		}},
+	kUniqueItemsRemoved: {name: "UNIQUE_ITEMS_REMOVED", policy: compatible, confluent: true,
+		summary: "items no longer need to be unique",
+		text: func(f finding, data string) string {
+			return "items no longer need to be unique"
+		}},
+	kAdditionalItemsAdded: {name: "ADDITIONAL_ITEMS_ADDED", policy: compatible, confluent: true,
+		summary: "items past the tuple are now allowed",
+		text: func(f finding, data string) string {
+			return "items past the tuple are now allowed"
+		}},
+	kAdditionalItemsRemoved: {name: "ADDITIONAL_ITEMS_REMOVED", policy: breaking, confluent: true,
+		summary: "items past the tuple are no longer allowed",
+		text: func(f finding, data string) string {
+			return "items past the tuple are no longer allowed; " + data + " may have some"
+		}},
+	kAdditionalItemsExtended: {name: "ADDITIONAL_ITEMS_EXTENDED", policy: compatible, confluent: true,
+		summary: "items past the tuple may now hold any value",
+		text: func(f finding, data string) string {
+			return "items past the tuple may now hold any value"
+		}},
+	kAdditionalItemsNarrowed: {name: "ADDITIONAL_ITEMS_NARROWED", policy: breaking, confluent: true,
+		summary: "items past the tuple must now match a schema",
+		text: func(f finding, data string) string {
+			return "items past the tuple must now match a schema; " + data + " may hold others"
+		}},
+	kUnevaluatedItemsAdded: {name: "UNEVALUATED_ITEMS_ADDED", policy: compatible, confluent: true,
+		summary: "unevaluated items are now allowed",
+		text: func(f finding, data string) string {
+			return "items past the tuple are now allowed"
+		}},
+	kUnevaluatedItemsRemoved: {name: "UNEVALUATED_ITEMS_REMOVED", policy: breaking, confluent: true,
+		summary: "unevaluated items are no longer allowed",
+		text: func(f finding, data string) string {
+			return "items past the tuple are no longer allowed; " + data + " may have some"
+		}},
+	kUnevaluatedItemsExtended: {name: "UNEVALUATED_ITEMS_EXTENDED", policy: compatible, confluent: true,
+		summary: "unevaluated items may now hold any value",
+		text: func(f finding, data string) string {
+			return "items past the tuple may now hold any value"
+		}},
+	kUnevaluatedItemsNarrowed: {name: "UNEVALUATED_ITEMS_NARROWED", policy: breaking, confluent: true,
+		summary: "unevaluated items must now match a schema",
+		text: func(f finding, data string) string {
+			return "items past the tuple must now match a schema; " + data + " may hold others"
+		}},
+	kItemAddedToOpenContentModel: {name: "ITEM_ADDED_TO_OPEN_CONTENT_MODEL", policy: breaking, confluent: true,
+		summary: "a tuple position was added to an open array",
+		text: func(f finding, data string) string {
+			return "tuple position added to an array that allowed any further item; " + data + " may hold another value there"
+		}},
+	kItemWithEmptySchemaAddedToOpenContentModel: {name: "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "a tuple position that accepts any value was added to an open array",
+		text: func(f finding, data string) string {
+			return "tuple position that accepts any value added"
+		}},
+	kItemAddedToClosedContentModel: {name: "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "a tuple position was added to a closed array",
+		text: func(f finding, data string) string {
+			return "tuple position added; arrays may now be longer"
+		}},
+	kItemRemovedFromOpenContentModel: {name: "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "a tuple position was removed from an open array",
+		text: func(f finding, data string) string {
+			return "tuple position removed; the position now accepts any value"
+		}},
+	kItemWithFalseRemovedFromClosedContentModel: {name: "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "a forbidden tuple position was dropped from a closed array",
+		text: func(f finding, data string) string {
+			return "forbidden tuple position dropped; it stays forbidden"
+		}},
+	kItemRemovedFromClosedContentModel: {name: "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL", policy: breaking, confluent: true,
+		summary: "a tuple position was removed from a closed array",
+		text: func(f finding, data string) string {
+			return "tuple position removed while further items are not allowed; " + data + " that long is now rejected"
+		}},
+	kItemRemovedIsCoveredByPartiallyOpenContentModel: {name: "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "a removed tuple position's values still match the schema of further items",
+		text: func(f finding, data string) string {
+			return "tuple position removed; its values still match the schema for further items"
+		}},
+	kItemRemovedNotCoveredByPartiallyOpenContentModel: {name: "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", policy: breaking, confluent: true,
+		summary: "a removed tuple position's values no longer match the schema of further items",
+		text: func(f finding, data string) string {
+			return "tuple position removed; its values in " + data + " no longer match the schema for further items"
+		}},
+	kItemAddedIsCoveredByPartiallyOpenContentModel: {name: "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "an added tuple position accepts every value the schema of further items did",
+		text: func(f finding, data string) string {
+			return "tuple position added; it accepts every value the schema for further items did"
+		}},
+	kItemAddedNotCoveredByPartiallyOpenContentModel: {name: "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", policy: breaking, confluent: true,
+		summary: "an added tuple position rejects values the schema of further items accepted",
+		text: func(f finding, data string) string {
+			return "tuple position added; it rejects values the schema for further items accepted, which " + data + " may hold"
+		}},
+}

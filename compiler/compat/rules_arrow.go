@@ -203,3 +203,62 @@ func indexOf(list []string, s string) int {
 	}
 	return -1
 }
+
+// arrowKinds are the kinds the Arrow rules find, one row each.
+var arrowKinds = map[kind]kindInfo{
+	kArrowAdded: {name: "ARROW_ADDED", policy: compatible,
+		summary: "an arrow block was added",
+		text: func(f finding, data string) string {
+			return "arrow block added"
+		}},
+	kArrowRemoved: {name: "ARROW_REMOVED", policy: breaking,
+		summary: "the arrow block was removed",
+		text: func(f finding, data string) string {
+			return "arrow block removed; Arrow readers lose the column types"
+		}},
+	kArrowNullableFieldAdded: {name: "ARROW_NULLABLE_FIELD_ADDED", policy: compatible,
+		summary: "a nullable Arrow field was added",
+		text: func(f finding, data string) string {
+			return "nullable Arrow field " + show(f.old) + " added as " + show(f.new) + "; old batches read it as null"
+		}},
+	kArrowFieldAdded: {name: "ARROW_FIELD_ADDED", policy: breaking,
+		summary: "a non-nullable Arrow field was added",
+		text: func(f finding, data string) string {
+			return "non-nullable Arrow field " + show(f.old) + " added as " + show(f.new) + "; " + data + " has no value for it"
+		}},
+	kArrowNullableFieldRemoved: {name: "ARROW_NULLABLE_FIELD_REMOVED", policy: compatible,
+		summary: "a nullable Arrow field was removed",
+		text: func(f finding, data string) string {
+			return "nullable Arrow field " + show(f.old) + " removed"
+		}},
+	kArrowFieldRemoved: {name: "ARROW_FIELD_REMOVED", policy: breaking,
+		summary: "a non-nullable Arrow field was removed",
+		text: func(f finding, data string) string {
+			return "non-nullable Arrow field " + show(f.old) + " removed; readers that need it break"
+		}},
+	kArrowTypeWidened: {name: "ARROW_TYPE_WIDENED", policy: compatible,
+		summary: "an Arrow type was widened",
+		text: func(f finding, data string) string {
+			return "Arrow type widened from " + show(f.old) + " to " + show(f.new) + "; every old value fits"
+		}},
+	kArrowTypeNarrowed: {name: "ARROW_TYPE_NARROWED", policy: breaking,
+		summary: "an Arrow type was narrowed",
+		text: func(f finding, data string) string {
+			return "Arrow type narrowed from " + show(f.old) + " to " + show(f.new) + "; " + data + " may not fit"
+		}},
+	kArrowTypeChanged: {name: "ARROW_TYPE_CHANGED", policy: breaking,
+		summary: "an Arrow type changed",
+		text: func(f finding, data string) string {
+			return "Arrow type changed from " + show(f.old) + " to " + show(f.new) + "; " + data + " does not convert"
+		}},
+	kArrowNullabilityRelaxed: {name: "ARROW_NULLABILITY_RELAXED", policy: compatible,
+		summary: "an Arrow field became nullable",
+		text: func(f finding, data string) string {
+			return "Arrow field " + show(f.old) + " became nullable"
+		}},
+	kArrowNullabilityTightened: {name: "ARROW_NULLABILITY_TIGHTENED", policy: breaking,
+		summary: "an Arrow field became non-nullable",
+		text: func(f finding, data string) string {
+			return "Arrow field " + show(f.old) + " became non-nullable; " + data + " may hold nulls"
+		}},
+}

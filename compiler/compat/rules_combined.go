@@ -226,3 +226,62 @@ func (d *differ) conds(o, u *snode, path string, depth int) {
 	d.optional(o.thenS, u.thenS, subPath(path, "then"), kSchemaAdded, kSchemaRemoved, depth, true)
 	d.optional(o.elseS, u.elseS, subPath(path, "else"), kSchemaAdded, kSchemaRemoved, depth, true)
 }
+
+// combinedKinds are the kinds the rules for allOf, anyOf, oneOf, not and if/then/else find, one row each.
+var combinedKinds = map[kind]kindInfo{
+	kTypeChanged: {name: "TYPE_CHANGED", policy: breaking, confluent: true,
+		summary: "the type changed",
+		text: func(f finding, data string) string {
+			return "type changed from " + show2(f.old) + " to " + show2(f.new) + "; " + data + " no longer validates"
+		}},
+	kCombinedTypeExtended: {name: "COMBINED_TYPE_EXTENDED", policy: compatible, confluent: true,
+		summary: "the combining keyword became more permissive",
+		text: func(f finding, data string) string {
+			return show2(f.old) + " became " + show2(f.new) + ", which accepts at least the same values"
+		}},
+	kCombinedTypeChanged: {name: "COMBINED_TYPE_CHANGED", policy: breaking, confluent: true,
+		summary: "the combining keyword changed",
+		text: func(f finding, data string) string {
+			return show2(f.old) + " became " + show2(f.new) + "; " + data + " may no longer validate"
+		}},
+	kProductTypeExtended: {name: "PRODUCT_TYPE_EXTENDED", policy: breaking, confluent: true,
+		summary: "a schema that every value must match was added",
+		text: func(f finding, data string) string {
+			return productText(f.new, "added") + "; " + data + " may not satisfy it"
+		}},
+	kProductTypeNarrowed: {name: "PRODUCT_TYPE_NARROWED", policy: compatible, confluent: true,
+		summary: "a schema that every value had to match was removed",
+		text: func(f finding, data string) string {
+			return productText(f.old, "removed") + "; fewer constraints apply"
+		}},
+	kSumTypeExtended: {name: "SUM_TYPE_EXTENDED", policy: compatible, confluent: true,
+		summary: "an alternative was added",
+		text: func(f finding, data string) string {
+			return "alternatives grew from " + show(f.old) + " to " + show(f.new) + "; " + data + " stays valid"
+		}},
+	kSumTypeNarrowed: {name: "SUM_TYPE_NARROWED", policy: breaking, confluent: true,
+		summary: "an alternative was removed",
+		text: func(f finding, data string) string {
+			return "alternatives shrank from " + show(f.old) + " to " + show(f.new) + "; " + data + " may match only a removed one"
+		}},
+	kCombinedTypeSubschemasChanged: {name: "COMBINED_TYPE_SUBSCHEMAS_CHANGED", policy: breaking, confluent: true,
+		summary: "the alternatives changed in a way that is not a superset",
+		text: func(f finding, data string) string {
+			return "the alternatives changed and not every old one has a compatible new one; " + data + " may no longer validate"
+		}},
+	kNotTypeExtended: {name: "NOT_TYPE_EXTENDED", policy: breaking, confluent: true,
+		summary: "the schema under not accepts more, so fewer values pass",
+		text: func(f finding, data string) string {
+			return "the schema under not now matches more values, so fewer pass; " + data + " may be rejected"
+		}},
+	kNotTypeNarrowed: {name: "NOT_TYPE_NARROWED", policy: compatible, confluent: true,
+		summary: "the schema under not accepts less, so more values pass",
+		text: func(f finding, data string) string {
+			return "the schema under not now matches fewer values, so more pass"
+		}},
+	kConditionChanged: {name: "CONDITION_CHANGED", policy: breaking,
+		summary: "the if condition changed",
+		text: func(f finding, data string) string {
+			return "the if condition changed, so values move between then and else; " + data + " may no longer validate"
+		}},
+}

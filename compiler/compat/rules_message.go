@@ -114,73 +114,71 @@ func count(v any) int {
 
 // message is one sentence a reviewer understands: what changed where, and
 // for a change that can break, what happens to data written with the old
-// version (label, e.g. "1.x").
+// version (label, e.g. "1.x"). The kind's row says the words.
 func message(f finding, label string) string {
 	subj := subject(f.path)
 	if name, ok := strings.CutPrefix(f.key, "arrow:"); ok {
 		subj = "field " + strconv.Quote(name)
 	}
-	data := "data written with " + label
-	name := kindInfos[f.kind].name
-	if text, ok := messageText(f, data); ok {
-		return subj + ": " + text
+	info := &kindInfos[f.kind]
+	if info.text == nil {
+		return subj + ": " + info.summary
 	}
-	kw, verb := limitParts(name)
-	switch verb {
-	case "ADDED":
-		return subj + ": " + kw + " " + show(f.new) + " added; " + data + " may not satisfy it"
-	case "REMOVED":
-		return subj + ": " + kw + " " + show(f.old) + " removed"
-	case "INCREASED":
-		s := subj + ": " + kw + " raised from " + show(f.old) + " to " + show(f.new)
-		if !kindInfos[f.kind].strict {
-			s += "; " + data + " may fall below it"
-		}
-		return s
-	case "DECREASED":
-		s := subj + ": " + kw + " lowered from " + show(f.old) + " to " + show(f.new)
-		if !kindInfos[f.kind].strict {
-			s += "; " + data + " may exceed it"
-		}
-		return s
-	case "CHANGED":
-		s := subj + ": " + kw + " changed from " + show(f.old) + " to " + show(f.new)
-		if !kindInfos[f.kind].strict {
-			s += "; " + data + " may not match it"
-		}
-		return s
-	}
-	return subj + ": " + kindInfos[f.kind].summary
+	return subj + ": " + info.text(f, "data written with "+label)
 }
 
-// limitParts splits a kind such as MAX_LENGTH_INCREASED into the keyword
-// (maxLength) and the verb (INCREASED).
-func limitParts(name string) (kw, verb string) {
-	for _, v := range [...]string{"ADDED", "REMOVED", "INCREASED", "DECREASED", "CHANGED"} {
-		if base, ok := strings.CutSuffix(name, "_"+v); ok {
-			switch base {
-			case "MAX_LENGTH", "MIN_LENGTH", "PATTERN", "FORMAT", "CONTENT_ENCODING", "CONTENT_MEDIA_TYPE",
-				"MAXIMUM", "MINIMUM", "EXCLUSIVE_MAXIMUM", "EXCLUSIVE_MINIMUM", "MULTIPLE_OF",
-				"MAX_PROPERTIES", "MIN_PROPERTIES", "MAX_ITEMS", "MIN_ITEMS", "MAX_CONTAINS", "MIN_CONTAINS":
-				return camel(base), v
-			}
+// limitAdded is the text of a keyword limit added.
+func limitAdded(kw string) func(finding, string) string {
+	return func(f finding, data string) string {
+		return kw + " " + show(f.new) + " added; " + data + " may not satisfy it"
+	}
+}
+
+// limitRemoved is the text of a keyword limit removed.
+func limitRemoved(kw string) func(finding, string) string {
+	return func(f finding, _ string) string { return kw + " " + show(f.old) + " removed" }
+}
+
+// limitChanged is the text of a keyword limit moved (verb: raised, lowered,
+// changed); consequence, when not empty, says what it does to old data.
+func limitChanged(kw, verb, consequence string) func(finding, string) string {
+	return func(f finding, data string) string {
+		s := kw + " " + verb + " from " + show(f.old) + " to " + show(f.new)
+		if consequence != "" {
+			s += "; " + data + " " + consequence
 		}
+		return s
 	}
-	return "", ""
 }
 
-// camel turns MAX_LENGTH into maxLength.
-func camel(s string) string {
-	parts := strings.Split(strings.ToLower(s), "_")
-	for i := 1; i < len(parts); i++ {
-		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+// annotationText is the text of an annotation keyword added, removed or
+// changed; withValues false leaves long values (descriptions) out.
+func annotationText(kw string, withValues bool) func(finding, string) string {
+	return func(f finding, _ string) string {
+		switch {
+		case f.old == nil:
+			return kw + " " + show(f.new) + " added"
+		case f.new == nil:
+			return kw + " " + show(f.old) + " removed"
+		case !withValues:
+			return kw + " changed"
+		}
+		return kw + " changed from " + show(f.old) + " to " + show(f.new)
 	}
-	return strings.Join(parts, "")
 }
 
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
+// show2 shows a type name or keyword without quotes.
+func show2(v any) string {
+	if s, ok := v.(string); ok {
+		return s
 	}
-	return many
+	return show(v)
+}
+
+// productText names what an allOf gained or lost.
+func productText(v any, verb string) string {
+	if s, ok := v.(string); ok {
+		return s + " " + verb
+	}
+	return "a schema every value must match " + verb
 }

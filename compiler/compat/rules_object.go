@@ -314,3 +314,210 @@ func mergeKeys(a, b []string) []string {
 	}
 	return out
 }
+
+// objectKinds are the kinds the object rules find, one row each.
+var objectKinds = map[kind]kindInfo{
+	kRequiredAttributeAdded: {name: "REQUIRED_ATTRIBUTE_ADDED", policy: breaking, confluent: true,
+		summary: "a property became required",
+		text: func(f finding, data string) string {
+			return "now required; " + data + " may lack it"
+		}},
+	kRequiredAttributeWithDefaultAdded: {name: "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED", policy: compatible, confluent: true,
+		summary: "a property with a default became required",
+		text: func(f finding, data string) string {
+			return "now required, with a default for data that lacks it"
+		}},
+	kRequiredAttributeRemoved: {name: "REQUIRED_ATTRIBUTE_REMOVED", policy: compatible, confluent: true,
+		summary: "a property is no longer required",
+		text: func(f finding, data string) string {
+			return "no longer required"
+		}},
+	kMaxPropertiesAdded: {name: "MAX_PROPERTIES_ADDED", policy: breaking, confluent: true,
+		summary: "maxProperties was added", text: limitAdded("maxProperties")},
+	kMaxPropertiesRemoved: {name: "MAX_PROPERTIES_REMOVED", policy: compatible, confluent: true,
+		summary: "maxProperties was removed", text: limitRemoved("maxProperties")},
+	kMaxPropertiesIncreased: {name: "MAX_PROPERTIES_INCREASED", policy: compatible, confluent: true,
+		summary: "maxProperties was raised", text: limitChanged("maxProperties", "raised", "")},
+	kMaxPropertiesDecreased: {name: "MAX_PROPERTIES_DECREASED", policy: breaking, confluent: true,
+		summary: "maxProperties was lowered", text: limitChanged("maxProperties", "lowered", "may exceed it")},
+	kMinPropertiesAdded: {name: "MIN_PROPERTIES_ADDED", policy: breaking, confluent: true,
+		summary: "minProperties was added", text: limitAdded("minProperties")},
+	kMinPropertiesRemoved: {name: "MIN_PROPERTIES_REMOVED", policy: compatible, confluent: true,
+		summary: "minProperties was removed", text: limitRemoved("minProperties")},
+	kMinPropertiesIncreased: {name: "MIN_PROPERTIES_INCREASED", policy: breaking, confluent: true,
+		summary: "minProperties was raised", text: limitChanged("minProperties", "raised", "may fall below it")},
+	kMinPropertiesDecreased: {name: "MIN_PROPERTIES_DECREASED", policy: compatible, confluent: true,
+		summary: "minProperties was lowered", text: limitChanged("minProperties", "lowered", "")},
+	kAdditionalPropertiesAdded: {name: "ADDITIONAL_PROPERTIES_ADDED", policy: compatible, confluent: true,
+		summary: "undeclared properties are now allowed",
+		text: func(f finding, data string) string {
+			return "undeclared properties are now allowed"
+		}},
+	kAdditionalPropertiesRemoved: {name: "ADDITIONAL_PROPERTIES_REMOVED", policy: breaksStrict, confluent: true,
+		summary: "undeclared properties are no longer allowed",
+		text: func(f finding, data string) string {
+			return "undeclared properties are no longer allowed; " + data + " that holds any is rejected (LENIENT assumes it holds none)"
+		}},
+	kAdditionalPropertiesExtended: {name: "ADDITIONAL_PROPERTIES_EXTENDED", policy: compatible, confluent: true,
+		summary: "undeclared properties may now hold any value",
+		text: func(f finding, data string) string {
+			return "undeclared properties may now hold any value"
+		}},
+	kAdditionalPropertiesNarrowed: {name: "ADDITIONAL_PROPERTIES_NARROWED", policy: breaksStrict, confluent: true,
+		summary: "undeclared properties must now match a schema",
+		text: func(f finding, data string) string {
+			return "undeclared properties must now match a schema; " + data + " may hold others (LENIENT assumes it holds none)"
+		}},
+	kUnevaluatedPropertiesAdded: {name: "UNEVALUATED_PROPERTIES_ADDED", policy: compatible, confluent: true,
+		summary: "unevaluated properties are now allowed",
+		text: func(f finding, data string) string {
+			return "undeclared properties are now allowed"
+		}},
+	kUnevaluatedPropertiesRemoved: {name: "UNEVALUATED_PROPERTIES_REMOVED", policy: breaksStrict, confluent: true,
+		summary: "unevaluated properties are no longer allowed",
+		text: func(f finding, data string) string {
+			return "undeclared properties are no longer allowed; " + data + " that holds any is rejected (LENIENT assumes it holds none)"
+		}},
+	kUnevaluatedPropertiesExtended: {name: "UNEVALUATED_PROPERTIES_EXTENDED", policy: compatible, confluent: true,
+		summary: "unevaluated properties may now hold any value",
+		text: func(f finding, data string) string {
+			return "undeclared properties may now hold any value"
+		}},
+	kUnevaluatedPropertiesNarrowed: {name: "UNEVALUATED_PROPERTIES_NARROWED", policy: breaksStrict, confluent: true,
+		summary: "unevaluated properties must now match a schema",
+		text: func(f finding, data string) string {
+			return "undeclared properties must now match a schema; " + data + " may hold others (LENIENT assumes it holds none)"
+		}},
+	kDependencyArrayAdded: {name: "DEPENDENCY_ARRAY_ADDED", policy: breaking, confluent: true,
+		summary: "a property now requires others",
+		text: func(f finding, data string) string {
+			return "now requires " + show(f.new) + " when present; " + data + " may lack them"
+		}},
+	kDependencyArrayRemoved: {name: "DEPENDENCY_ARRAY_REMOVED", policy: compatible, confluent: true,
+		summary: "a property no longer requires others",
+		text: func(f finding, data string) string {
+			return "no longer requires " + show(f.old) + " when present"
+		}},
+	kDependencyArrayExtended: {name: "DEPENDENCY_ARRAY_EXTENDED", policy: breaking, confluent: true,
+		summary: "a property requires more others",
+		text: func(f finding, data string) string {
+			return "now also requires " + show(f.new) + " when present; " + data + " may lack them"
+		}},
+	kDependencyArrayNarrowed: {name: "DEPENDENCY_ARRAY_NARROWED", policy: compatible, confluent: true,
+		summary: "a property requires fewer others",
+		text: func(f finding, data string) string {
+			return "no longer requires " + show(f.old) + " when present"
+		}},
+	kDependencyArrayChanged: {name: "DEPENDENCY_ARRAY_CHANGED", policy: breaking, confluent: true,
+		summary: "the properties a property requires changed",
+		text: func(f finding, data string) string {
+			return "requires " + show(f.new) + " instead of " + show(f.old) + " when present; " + data + " may lack them"
+		}},
+	kDependencySchemaAdded: {name: "DEPENDENCY_SCHEMA_ADDED", policy: breaking, confluent: true,
+		summary: "a property now brings a schema with it",
+		text: func(f finding, data string) string {
+			return "now brings a schema that objects holding it must match; " + data + " may not"
+		}},
+	kDependencySchemaRemoved: {name: "DEPENDENCY_SCHEMA_REMOVED", policy: compatible, confluent: true,
+		summary: "a property no longer brings a schema with it",
+		text: func(f finding, data string) string {
+			return "no longer brings a schema with it"
+		}},
+	kRequiredPropertyAddedToOpenContentModel: {name: "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", policy: breaking, confluent: true,
+		summary: "a required property was added to an open object",
+		text: func(f finding, data string) string {
+			return "required property added; " + data + " lacks it"
+		}},
+	kRequiredPropertyWithDefaultAddedToOpenContentModel: {name: "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL", policy: breaksStrict, confluent: true,
+		summary: "a required property with a default was added to an open object",
+		text: func(f finding, data string) string {
+			return "required property added with a default for data that lacks it"
+		}},
+	kOptionalPropertyAddedToOpenContentModel: {name: "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", policy: breaksStrict, confluent: true,
+		summary: "an optional property was added to an open object",
+		text: func(f finding, data string) string {
+			return "optional property added to an object that allows undeclared properties; " + data +
+				" may already hold it with another value (breaks under STRICT only)"
+		}},
+	kPropertyWithEmptySchemaAddedToOpenContentModel: {name: "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "a property that accepts any value was added to an open object",
+		text: func(f finding, data string) string {
+			return "property that accepts any value added"
+		}},
+	kRequiredPropertyAddedToUnopenContentModel: {name: "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", policy: breaking, confluent: true,
+		summary: "a required property was added to a closed object",
+		text: func(f finding, data string) string {
+			return "required property added; " + data + " lacks it"
+		}},
+	kRequiredPropertyWithDefaultAddedToUnopenContentModel: {name: "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "a required property with a default was added to a closed object",
+		text: func(f finding, data string) string {
+			return "required property added with a default for data that lacks it"
+		}},
+	kOptionalPropertyAddedToUnopenContentModel: {name: "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "an optional property was added to a closed object",
+		text: func(f finding, data string) string {
+			return "optional property added"
+		}},
+	kPropertyRemovedFromOpenContentModel: {name: "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "a property was removed from an open object",
+		text: func(f finding, data string) string {
+			return "property removed; undeclared properties are allowed, so " + data + " that holds it stays valid"
+		}},
+	kPropertyWithFalseRemovedFromClosedContentModel: {name: "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "a forbidden property was dropped from a closed object",
+		text: func(f finding, data string) string {
+			return "forbidden property dropped; it stays forbidden"
+		}},
+	kPropertyRemovedFromClosedContentModel: {name: "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", policy: breaking, confluent: true,
+		summary: "a property was removed from a closed object",
+		text: func(f finding, data string) string {
+			return "property removed while undeclared properties are not allowed; " + data + " that holds it is now rejected"
+		}},
+	kPropertyRemovedIsCoveredByPartiallyOpenContentModel: {name: "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "a removed property's values still match the schema of undeclared properties",
+		text: func(f finding, data string) string {
+			return "property removed; its values still match the schema for undeclared properties"
+		}},
+	kPropertyRemovedNotCoveredByPartiallyOpenContentModel: {name: "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", policy: breaking, confluent: true,
+		summary: "a removed property's values no longer match the schema of undeclared properties",
+		text: func(f finding, data string) string {
+			return "property removed; its values in " + data + " no longer match the schema for undeclared properties"
+		}},
+	kPropertyAddedIsCoveredByPartiallyOpenContentModel: {name: "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", policy: compatible, confluent: true,
+		summary: "an added property accepts every value the schema of undeclared properties did",
+		text: func(f finding, data string) string {
+			return "property added; it accepts every value the schema for undeclared properties did"
+		}},
+	kPropertyAddedNotCoveredByPartiallyOpenContentModel: {name: "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", policy: breaksStrict, confluent: true,
+		summary: "an added property rejects values the schema of undeclared properties accepted",
+		text: func(f finding, data string) string {
+			return "property added; it rejects values the schema for undeclared properties accepted, which " + data + " may hold"
+		}},
+	kPatternPropertyAddedToOpenContentModel: {name: "PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", policy: breaksStrict,
+		summary: "a pattern property was added to an open object",
+		text: func(f finding, data string) string {
+			return "pattern property added to an object that allows undeclared properties; " + data +
+				" may hold matching names with other values (breaks under STRICT only)"
+		}},
+	kPatternPropertyAddedToUnopenContentModel: {name: "PATTERN_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", policy: compatible,
+		summary: "a pattern property was added to a closed object",
+		text: func(f finding, data string) string {
+			return "pattern property added; names matching it are now allowed"
+		}},
+	kPatternPropertyRemovedFromOpenContentModel: {name: "PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", policy: compatible,
+		summary: "a pattern property was removed from an open object",
+		text: func(f finding, data string) string {
+			return "pattern property removed; matching names are now unconstrained"
+		}},
+	kPatternPropertyRemovedFromClosedContentModel: {name: "PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", policy: breaking,
+		summary: "a pattern property was removed from a closed object",
+		text: func(f finding, data string) string {
+			return "pattern property removed while undeclared properties are not allowed; " + data + " with matching names is now rejected"
+		}},
+	kPatternPropertyRemovedFromPartiallyOpenContentModel: {name: "PATTERN_PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL", policy: compatible,
+		summary: "a pattern property was removed; its names fall to the schema of undeclared properties",
+		text: func(f finding, data string) string {
+			return "pattern property removed; matching names now follow the schema for undeclared properties"
+		}},
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // limitKinds are the four kinds of one numeric keyword: added, removed,
@@ -176,4 +177,112 @@ func dedupeValues(values []any) []any {
 		}
 	}
 	return out
+}
+
+// scalarKinds are the kinds the string and number rules find, one row each.
+var scalarKinds = map[kind]kindInfo{
+	kMaxLengthAdded: {name: "MAX_LENGTH_ADDED", policy: breaking, confluent: true,
+		summary: "maxLength was added", text: limitAdded("maxLength")},
+	kMaxLengthRemoved: {name: "MAX_LENGTH_REMOVED", policy: compatible, confluent: true,
+		summary: "maxLength was removed", text: limitRemoved("maxLength")},
+	kMaxLengthIncreased: {name: "MAX_LENGTH_INCREASED", policy: compatible, confluent: true,
+		summary: "maxLength was raised", text: limitChanged("maxLength", "raised", "")},
+	kMaxLengthDecreased: {name: "MAX_LENGTH_DECREASED", policy: breaking, confluent: true,
+		summary: "maxLength was lowered", text: limitChanged("maxLength", "lowered", "may exceed it")},
+	kMinLengthAdded: {name: "MIN_LENGTH_ADDED", policy: breaking, confluent: true,
+		summary: "minLength was added", text: limitAdded("minLength")},
+	kMinLengthRemoved: {name: "MIN_LENGTH_REMOVED", policy: compatible, confluent: true,
+		summary: "minLength was removed", text: limitRemoved("minLength")},
+	kMinLengthIncreased: {name: "MIN_LENGTH_INCREASED", policy: breaking, confluent: true,
+		summary: "minLength was raised", text: limitChanged("minLength", "raised", "may fall below it")},
+	kMinLengthDecreased: {name: "MIN_LENGTH_DECREASED", policy: compatible, confluent: true,
+		summary: "minLength was lowered", text: limitChanged("minLength", "lowered", "")},
+	kPatternAdded: {name: "PATTERN_ADDED", policy: breaking, confluent: true,
+		summary: "a pattern was added", text: limitAdded("pattern")},
+	kPatternRemoved: {name: "PATTERN_REMOVED", policy: compatible, confluent: true,
+		summary: "the pattern was removed", text: limitRemoved("pattern")},
+	kPatternChanged: {name: "PATTERN_CHANGED", policy: breaking, confluent: true,
+		summary: "the pattern changed", text: limitChanged("pattern", "changed", "may not match it")},
+	kFormatAdded: {name: "FORMAT_ADDED", policy: breaking,
+		summary: "a format was added", text: limitAdded("format")},
+	kFormatRemoved: {name: "FORMAT_REMOVED", policy: compatible,
+		summary: "the format was removed", text: limitRemoved("format")},
+	kFormatChanged: {name: "FORMAT_CHANGED", policy: breaking,
+		summary: "the format changed", text: limitChanged("format", "changed", "may not match it")},
+	kContentEncodingAdded: {name: "CONTENT_ENCODING_ADDED", policy: breaking,
+		summary: "a contentEncoding was added", text: limitAdded("contentEncoding")},
+	kContentEncodingRemoved: {name: "CONTENT_ENCODING_REMOVED", policy: compatible,
+		summary: "the contentEncoding was removed", text: limitRemoved("contentEncoding")},
+	kContentEncodingChanged: {name: "CONTENT_ENCODING_CHANGED", policy: breaking,
+		summary: "the contentEncoding changed", text: limitChanged("contentEncoding", "changed", "may not match it")},
+	kContentMediaTypeAdded: {name: "CONTENT_MEDIA_TYPE_ADDED", policy: breaking,
+		summary: "a contentMediaType was added", text: limitAdded("contentMediaType")},
+	kContentMediaTypeRemoved: {name: "CONTENT_MEDIA_TYPE_REMOVED", policy: compatible,
+		summary: "the contentMediaType was removed", text: limitRemoved("contentMediaType")},
+	kContentMediaTypeChanged: {name: "CONTENT_MEDIA_TYPE_CHANGED", policy: breaking,
+		summary: "the contentMediaType changed", text: limitChanged("contentMediaType", "changed", "may not match it")},
+	kMaximumAdded: {name: "MAXIMUM_ADDED", policy: breaking, confluent: true,
+		summary: "a maximum was added", text: limitAdded("maximum")},
+	kMaximumRemoved: {name: "MAXIMUM_REMOVED", policy: compatible, confluent: true,
+		summary: "the maximum was removed", text: limitRemoved("maximum")},
+	kMaximumIncreased: {name: "MAXIMUM_INCREASED", policy: compatible, confluent: true,
+		summary: "the maximum was raised", text: limitChanged("maximum", "raised", "")},
+	kMaximumDecreased: {name: "MAXIMUM_DECREASED", policy: breaking, confluent: true,
+		summary: "the maximum was lowered", text: limitChanged("maximum", "lowered", "may exceed it")},
+	kMinimumAdded: {name: "MINIMUM_ADDED", policy: breaking, confluent: true,
+		summary: "a minimum was added", text: limitAdded("minimum")},
+	kMinimumRemoved: {name: "MINIMUM_REMOVED", policy: compatible, confluent: true,
+		summary: "the minimum was removed", text: limitRemoved("minimum")},
+	kMinimumIncreased: {name: "MINIMUM_INCREASED", policy: breaking, confluent: true,
+		summary: "the minimum was raised", text: limitChanged("minimum", "raised", "may fall below it")},
+	kMinimumDecreased: {name: "MINIMUM_DECREASED", policy: compatible, confluent: true,
+		summary: "the minimum was lowered", text: limitChanged("minimum", "lowered", "")},
+	kExclusiveMaximumAdded: {name: "EXCLUSIVE_MAXIMUM_ADDED", policy: breaking, confluent: true,
+		summary: "an exclusive maximum was added", text: limitAdded("exclusiveMaximum")},
+	kExclusiveMaximumRemoved: {name: "EXCLUSIVE_MAXIMUM_REMOVED", policy: compatible, confluent: true,
+		summary: "the exclusive maximum was removed", text: limitRemoved("exclusiveMaximum")},
+	kExclusiveMaximumIncreased: {name: "EXCLUSIVE_MAXIMUM_INCREASED", policy: compatible, confluent: true,
+		summary: "the exclusive maximum was raised", text: limitChanged("exclusiveMaximum", "raised", "")},
+	kExclusiveMaximumDecreased: {name: "EXCLUSIVE_MAXIMUM_DECREASED", policy: breaking, confluent: true,
+		summary: "the exclusive maximum was lowered", text: limitChanged("exclusiveMaximum", "lowered", "may exceed it")},
+	kExclusiveMinimumAdded: {name: "EXCLUSIVE_MINIMUM_ADDED", policy: breaking, confluent: true,
+		summary: "an exclusive minimum was added", text: limitAdded("exclusiveMinimum")},
+	kExclusiveMinimumRemoved: {name: "EXCLUSIVE_MINIMUM_REMOVED", policy: compatible, confluent: true,
+		summary: "the exclusive minimum was removed", text: limitRemoved("exclusiveMinimum")},
+	kExclusiveMinimumIncreased: {name: "EXCLUSIVE_MINIMUM_INCREASED", policy: breaking, confluent: true,
+		summary: "the exclusive minimum was raised", text: limitChanged("exclusiveMinimum", "raised", "may fall below it")},
+	kExclusiveMinimumDecreased: {name: "EXCLUSIVE_MINIMUM_DECREASED", policy: compatible, confluent: true,
+		summary: "the exclusive minimum was lowered", text: limitChanged("exclusiveMinimum", "lowered", "")},
+	kMultipleOfAdded: {name: "MULTIPLE_OF_ADDED", policy: breaking, confluent: true,
+		summary: "a multipleOf was added", text: limitAdded("multipleOf")},
+	kMultipleOfRemoved: {name: "MULTIPLE_OF_REMOVED", policy: compatible, confluent: true,
+		summary: "the multipleOf was removed", text: limitRemoved("multipleOf")},
+	kMultipleOfExpanded: {name: "MULTIPLE_OF_EXPANDED", policy: breaking, confluent: true,
+		summary: "multipleOf grew to a multiple of itself",
+		text: func(f finding, data string) string {
+			return "multipleOf changed from " + show(f.old) + " to " + show(f.new) + "; " + data + " may not be a multiple of it"
+		}},
+	kMultipleOfReduced: {name: "MULTIPLE_OF_REDUCED", policy: compatible, confluent: true,
+		summary: "multipleOf shrank to a divisor of itself",
+		text: func(f finding, data string) string {
+			return "multipleOf changed from " + show(f.old) + " to " + show(f.new) + "; every multiple of the old one still is one"
+		}},
+	kMultipleOfChanged: {name: "MULTIPLE_OF_CHANGED", policy: breaking, confluent: true,
+		summary: "multipleOf changed", text: limitChanged("multipleOf", "changed", "may not match it")},
+	kEnumArrayExtended: {name: "ENUM_ARRAY_EXTENDED", policy: compatible, confluent: true,
+		summary: "enum values were added",
+		text: func(f finding, data string) string {
+			return text.Plural(count(f.new), "enum value ", "enum values ") + show(f.new) + " added"
+		}},
+	kEnumArrayNarrowed: {name: "ENUM_ARRAY_NARROWED", policy: breaking, confluent: true,
+		summary: "enum values were removed",
+		text: func(f finding, data string) string {
+			return text.Plural(count(f.old), "enum value ", "enum values ") + show(f.old) + " removed; " + data +
+				" may hold " + text.Plural(count(f.old), "it", "them")
+		}},
+	kEnumArrayChanged: {name: "ENUM_ARRAY_CHANGED", policy: breaking, confluent: true,
+		summary: "enum values were replaced",
+		text: func(f finding, data string) string {
+			return "enum values " + show(f.old) + " replaced by " + show(f.new) + "; " + data + " may hold the old ones"
+		}},
 }

@@ -109,3 +109,30 @@ func (d *differ) annotations(o, u *snode, path string) {
 		}
 	}
 }
+
+// annotationKinds are the kinds of annotation changes, which no validator sees, one row each.
+var annotationKinds = map[kind]kindInfo{
+	kIDChanged: {name: "ID_CHANGED", policy: compatible, annotation: true, confluent: true,
+		summary: "the schema's $id changed", text: annotationText("$id", true)},
+	kDescriptionChanged: {name: "DESCRIPTION_CHANGED", policy: compatible, annotation: true, confluent: true,
+		summary: "a description changed", text: annotationText("description", false)},
+	kTitleChanged: {name: "TITLE_CHANGED", policy: compatible, annotation: true, confluent: true,
+		summary: "a title changed", text: annotationText("title", true)},
+	kDefaultChanged: {name: "DEFAULT_CHANGED", policy: compatible, annotation: true, confluent: true,
+		summary: "a default value changed", text: annotationText("default", true)},
+	kExamplesChanged: {name: "EXAMPLES_CHANGED", policy: compatible, annotation: true,
+		summary: "the examples changed", text: annotationText("examples", true)},
+	kCommentChanged: {name: "COMMENT_CHANGED", policy: compatible, annotation: true,
+		summary: "a $comment changed", text: annotationText("$comment", false)},
+	kDeprecatedChanged: {name: "DEPRECATED_CHANGED", policy: compatible, annotation: true,
+		summary: "the deprecated flag changed", text: annotationText("deprecated", true)},
+	kReadOnlyChanged: {name: "READ_ONLY_CHANGED", policy: compatible, annotation: true,
+		summary: "the readOnly flag changed", text: annotationText("readOnly", true)},
+	kWriteOnlyChanged: {name: "WRITE_ONLY_CHANGED", policy: compatible, annotation: true,
+		summary: "the writeOnly flag changed", text: annotationText("writeOnly", true)},
+	kKeywordChanged: {name: "KEYWORD_CHANGED", policy: compatible, annotation: true,
+		summary: "a keyword that validators ignore changed",
+		text: func(f finding, data string) string {
+			return "keyword changed from " + show(f.old) + " to " + show(f.new) + "; validators ignore it"
+		}},
+}

@@ -339,3 +339,37 @@ func (d *differ) regexp(pattern string) *regexp.Regexp {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// schemaKinds are the kinds about a subschema as a whole: added, removed, its type, its references, one row each.
+var schemaKinds = map[kind]kindInfo{
+	kTypeExtended: {name: "TYPE_EXTENDED", policy: compatible, confluent: true,
+		summary: "the type accepts more values",
+		text: func(f finding, data string) string {
+			return "type widened from " + show2(f.old) + " to " + show2(f.new) + "; " + data + " stays valid"
+		}},
+	kTypeNarrowed: {name: "TYPE_NARROWED", policy: breaking, confluent: true,
+		summary: "the type accepts fewer values",
+		text: func(f finding, data string) string {
+			return "type narrowed from " + show2(f.old) + " to " + show2(f.new) + "; " + data + " may no longer validate"
+		}},
+	kConditionalAdded: {name: "CONDITIONAL_ADDED", policy: breaking,
+		summary: "an if/then/else was added",
+		text: func(f finding, data string) string {
+			return "if/then/else added; " + data + " may not satisfy its branches"
+		}},
+	kConditionalRemoved: {name: "CONDITIONAL_REMOVED", policy: compatible,
+		summary: "the if/then/else was removed",
+		text: func(f finding, data string) string {
+			return "if/then/else removed"
+		}},
+	kReferenceChanged: {name: "REFERENCE_CHANGED", policy: breaking,
+		summary: "a $ref that cannot be resolved changed",
+		text: func(f finding, data string) string {
+			return "$ref changed from " + show(f.old) + " to " + show(f.new) + " and cannot be resolved to compare them"
+		}},
+	kDiffLimitExceeded: {name: "DIFF_LIMIT_EXCEEDED", policy: breaking,
+		summary: "the schemas are too deep or too large to compare further",
+		text: func(f finding, data string) string {
+			return "the schemas are too deep or too large to compare past this point; treat the change as breaking"
+		}},
+}

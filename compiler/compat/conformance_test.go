@@ -140,11 +140,11 @@ func sameMultiset(a, b []string) bool {
 }
 
 type fileScore struct {
-	file                       string
-	verdicts, verdictsTotal    int
-	changes, changesTotal      int
-	lenient, lenientTotal      int
-	exceptions                 int
+	file                    string
+	verdicts, verdictsTotal int
+	changes, changesTotal   int
+	lenient, lenientTotal   int
+	exceptions              int
 }
 
 func TestConformance(t *testing.T) {

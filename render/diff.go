@@ -124,9 +124,9 @@ func WriteText(w io.Writer, file string, r compat.DiffResult, color bool) error 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  LINE\tVERDICT\tKIND\tPATH\tMESSAGE")
 	for _, c := range r.Changes {
-		line := "-"
-		if c.Line > 0 {
-			line = strconv.Itoa(c.Line)
+		line := LineText(c)
+		if line == "" {
+			line = "-"
 		}
 		v := Verdict(c)
 		switch v {
@@ -140,6 +140,20 @@ func WriteText(w io.Writer, file string, r compat.DiffResult, color bool) error 
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", line, v, c.Kind, c.Path, oneLine(c.Message))
 	}
 	return tw.Flush()
+}
+
+// LineText says where a change is: its line in the new file and, for
+// something only the old file has, "(old N)" for its line there; "" when
+// neither is known.
+func LineText(c compat.Change) string {
+	var s string
+	if c.Line > 0 {
+		s = strconv.Itoa(c.Line)
+	}
+	if c.OldLine > 0 {
+		s = strings.TrimSpace(s + " (old " + strconv.Itoa(c.OldLine) + ")")
+	}
+	return s
 }
 
 // oneLine keeps a message on one line.

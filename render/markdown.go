@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/schemareg/schemareg/compiler/compat"
@@ -63,10 +62,7 @@ func MarkdownRow(c compat.Change) string {
 	default:
 		mark = "✅"
 	}
-	line := ""
-	if c.Line > 0 {
-		line = strconv.Itoa(c.Line)
-	}
+	line := LineText(c)
 	return fmt.Sprintf("| %s | %s | `%s` | `%s` | %s | %s | %s | %s |", mark, verdict, MarkdownCode(c.Kind),
 		MarkdownCode(c.Path), line, yesNo(c.Backward), yesNo(c.Forward), MarkdownCell(c.Message))
 }

@@ -171,7 +171,7 @@ func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur 
 		// The documents are canonical bytes on one line: a line number
 		// would point nowhere in the files the versions were committed as.
 		for i := range res.Changes {
-			res.Changes[i].Line = 0
+			res.Changes[i].Line, res.Changes[i].OldLine = 0, 0
 		}
 		rp, err := jsonRep(Compat{ID: id, From: old.Version, To: cur.Version, DiffResult: res})
 		if err != nil {

@@ -212,14 +212,14 @@ func assemble(back, fwd []finding, policy Policy, mode document.Mode, od, nd *sd
 	for i, b := range back {
 		c := Change{Kind: b.kind.String(), Path: b.path, Backward: b.kind.compatible(policy),
 			Forward: forwardOK[i], Annotation: b.kind.annotation(), Message: message(b, label)}
-		c.Line = lines.line(b)
+		c.Line, c.OldLine = lines.lines(b)
 		c.Breaking = mode.Backward() && !c.Backward || mode.Forward() && !c.Forward
 		changes = append(changes, c)
 	}
 	for _, f := range orphans {
 		c := Change{Kind: f.kind.String(), Path: f.path, Backward: true, Forward: false,
 			Message: "data written with the new schema: " + message(f, "the new schema")}
-		c.Line = lines.line(f)
+		c.Line, c.OldLine = lines.lines(f)
 		c.Breaking = mode.Forward()
 		changes = append(changes, c)
 	}

@@ -1,6 +1,7 @@
 package compat_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -35,8 +36,16 @@ func testBreaking(t *testing.T, rule string) {
 	}
 	b.WriteString("\n")
 	for _, c := range lenient.Changes {
-		fmt.Fprintf(&b, "%s %s line=%d backward=%v forward=%v annotation=%v\n  %s\n",
-			c.Kind, c.Path, c.Line, c.Backward, c.Forward, c.Annotation, c.Message)
+		fmt.Fprintf(&b, "%s %s line=%d old_line=%d backward=%v forward=%v annotation=%v\n  %s\n",
+			c.Kind, c.Path, c.Line, c.OldLine, c.Backward, c.Forward, c.Annotation, c.Message)
+	}
+	// A line names a line of the file it is read in: Line the new file's
+	// (an annotation names the new file), OldLine the old one's.
+	newLines, oldLines := bytes.Count(cur.Raw, []byte("\n"))+1, bytes.Count(prev.Raw, []byte("\n"))+1
+	for _, c := range lenient.Changes {
+		if c.Line > newLines || c.OldLine > oldLines {
+			t.Errorf("%s %s: line %d of %d, old line %d of %d", c.Kind, c.Path, c.Line, newLines, c.OldLine, oldLines)
+		}
 	}
 	got := b.String()
 	kind := strings.ToUpper(rule)

@@ -39,12 +39,21 @@ func (l *lineFinder) locate(f finding) (*document.Document, string) {
 	return nil, ""
 }
 
-// ask registers a finding whose line will be needed.
+// ask registers a finding whose line will be needed: in the document it
+// points into and, when that is the old one, in the new one too.
 func (l *lineFinder) ask(f finding) {
 	d, ptr := l.locate(f)
 	if d == nil {
 		return
 	}
+	l.want1(d, ptr)
+	if l.isOld(d) && l.new.main != nil {
+		l.want1(l.new.main, ptr)
+	}
+}
+
+// want1 registers ptr and every prefix of it in d.
+func (l *lineFinder) want1(d *document.Document, ptr string) {
 	set := l.want[d]
 	if set == nil {
 		set = map[string]bool{}
@@ -61,10 +70,33 @@ func (l *lineFinder) ask(f finding) {
 	set[""] = true
 }
 
-// line returns the 1-based line of a finding, 0 when unknown.
-func (l *lineFinder) line(f finding) int {
+// isOld reports whether d is the old document (and not the new one too).
+func (l *lineFinder) isOld(d *document.Document) bool {
+	return l.old.main != nil && d == l.old.main && d != l.new.main
+}
+
+// lines returns a finding's 1-based line in the new document and, for a
+// finding that points into the old document, its line there; for such a
+// finding the new line is that of the nearest enclosing value the new
+// document has. 0 when unknown.
+func (l *lineFinder) lines(f finding) (line, oldLine int) {
 	d, ptr := l.locate(f)
-	if d == nil || len(d.Raw) == 0 {
+	if d == nil {
+		return 0, 0
+	}
+	if l.isOld(d) {
+		oldLine = l.lineIn(d, ptr)
+		if l.new.main != nil {
+			line = l.lineIn(l.new.main, ptr)
+		}
+		return line, oldLine
+	}
+	return l.lineIn(d, ptr), 0
+}
+
+// lineIn returns the 1-based line of ptr, or of its nearest ancestor, in d.
+func (l *lineFinder) lineIn(d *document.Document, ptr string) int {
+	if len(d.Raw) == 0 {
 		return 0
 	}
 	idx, ok := l.index[d]

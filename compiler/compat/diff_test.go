@@ -358,8 +358,9 @@ func TestLineScannerAgreesWithDocumentLine(t *testing.T) {
 			l.ask(finding{ptr: p, doc: l.new})
 		}
 		for _, p := range ptrs {
-			if got, want := l.line(finding{ptr: p, doc: l.new}), d.Line(p); got != want {
-				t.Errorf("%s %s: line %d, Document.Line %d", path, p, got, want)
+			if got, old := l.lines(finding{ptr: p, doc: l.new}); got != d.Line(p) || old != 0 {
+				want := d.Line(p)
+				t.Errorf("%s %s: line %d (old %d), Document.Line %d", path, p, got, old, want)
 			}
 		}
 	}

@@ -119,8 +119,13 @@ type Change struct {
 	// Path is a JSON pointer in URI fragment form into the new schema, or into
 	// the old one for something removed, e.g. "#/properties/side/enum".
 	Path string `json:"path"`
-	// Line is the 1-based line of Path in its file, 0 when unknown.
+	// Line is a 1-based line of the new version's file: Path's, or for
+	// something only the old version has, the line of the nearest value
+	// enclosing it that the new file still has. 0 when unknown.
 	Line int `json:"line,omitempty"`
+	// OldLine, for something only the old version has, is Path's line in
+	// the old version's file; 0 otherwise.
+	OldLine int `json:"old_line,omitempty"`
 	// Backward: data written with the old schema still validates against the new one.
 	Backward bool `json:"backward"`
 	// Forward: data written with the new schema still validates against the old one.

@@ -2,25 +2,18 @@ package action
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/text"
+	"github.com/schemareg/schemareg/render"
 )
 
 // maxAnnotations is how many annotations of each level GitHub shows for a
 // step; the action lists the rest in the step summary.
 const maxAnnotations = 10
-
-// The annotation levels.
-const (
-	levelError   = "error"
-	levelWarning = "warning"
-	levelNotice  = "notice"
-)
 
 // annotation is a finding shown on a line of a file in the pull request.
 type annotation struct {
@@ -39,9 +32,9 @@ func annotations(j *judgement) []annotation {
 	var out []annotation
 	for i := range j.schemas {
 		s := &j.schemas[i]
-		level := levelWarning
+		level := render.LevelWarning
 		if s.fails {
-			level = levelError
+			level = render.LevelError
 		}
 		switch s.outcome {
 		case outcomeInvalid:
@@ -50,10 +43,10 @@ func annotations(j *judgement) []annotation {
 				if file == "" {
 					file = s.Path
 				}
-				out = append(out, annotation{levelError, file, s.commit, p.Line, p.Col, "Invalid schema " + s.ID, p.Message})
+				out = append(out, annotation{render.LevelError, file, s.commit, p.Line, p.Col, "Invalid schema " + s.ID, p.Message})
 			}
 			if len(s.Problems) == 0 {
-				out = append(out, annotation{levelError, s.Path, s.commit, 0, 0, "Invalid schema " + s.ID, s.Message})
+				out = append(out, annotation{render.LevelError, s.Path, s.commit, 0, 0, "Invalid schema " + s.ID, s.Message})
 			}
 		case outcomeBadBump:
 			msg := s.Message
@@ -107,29 +100,7 @@ func emit(a *githubactions.Action, anns []annotation) []annotation {
 			rest = append(rest, an)
 			continue
 		}
-		// go-githubactions escapes line breaks; the other control
-		// characters of names and schema text are escaped here, so that
-		// nothing printed can rewrite the log around the annotation.
-		fields := map[string]string{"title": text.QuoteControl(an.title)}
-		if an.file != "" {
-			fields["file"] = text.QuoteControl(an.file)
-		}
-		if an.line > 0 {
-			fields["line"] = strconv.Itoa(an.line)
-		}
-		if an.col > 0 {
-			fields["col"] = strconv.Itoa(an.col)
-		}
-		out := a.WithFieldsMap(fields)
-		msg := text.QuoteControl(an.message)
-		switch an.level {
-		case levelError:
-			out.Errorf("%s", msg)
-		case levelWarning:
-			out.Warningf("%s", msg)
-		default:
-			out.Noticef("%s", msg)
-		}
+		render.Annotate(a, render.Annotation{Level: an.level, File: an.file, Line: an.line, Col: an.col, Title: an.title, Message: an.message})
 	}
 	return rest
 }
@@ -142,14 +113,14 @@ func renderOverflow(rest []annotation, cfg *Config) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n#### %d more %s\n\nGitHub shows %d annotations of each level per step; these did not fit.\n\n",
-		len(rest), plural(len(rest), "finding", "findings"), maxAnnotations)
+		len(rest), text.Plural(len(rest), "finding", "findings"), maxAnnotations)
 	b.WriteString("| Level | Location | Finding |\n|---|---|---|\n")
 	for _, an := range rest {
-		where := code(an.file)
+		where := render.MarkdownCode(an.file)
 		if an.line > 0 {
-			where = link(code(fmt.Sprintf("%s:%d", an.file, an.line)), cfg.blobURL(an.commit, an.file, an.line))
+			where = render.MarkdownLink(render.MarkdownCode(fmt.Sprintf("%s:%d", an.file, an.line)), cfg.blobURL(an.commit, an.file, an.line))
 		}
-		fmt.Fprintf(&b, "| %s | %s | **%s**: %s |\n", an.level, where, cell(an.title), cell(an.message))
+		fmt.Fprintf(&b, "| %s | %s | **%s**: %s |\n", an.level, where, render.MarkdownCell(an.title), render.MarkdownCell(an.message))
 	}
 	return b.String()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/schemareg/schemareg/internal/text"
+	"github.com/schemareg/schemareg/render"
 )
 
 // FuzzActionEventAndOutputs feeds the action random event payloads and
@@ -63,8 +64,8 @@ func FuzzActionEventAndOutputs(f *testing.F) {
 		var log bytes.Buffer
 		a := githubactions.New(githubactions.WithWriter(&log), githubactions.WithGetenv(func(string) string { return "" }))
 		anns := []annotation{
-			{level: levelError, file: name, line: 3, title: "Breaking change in " + name, message: name},
-			{level: levelWarning, file: strings.Join(ev.Labels, ","), title: ev.HeadRepo, message: ev.BaseRepo},
+			{level: render.LevelError, file: name, line: 3, title: "Breaking change in " + name, message: name},
+			{level: render.LevelWarning, file: strings.Join(ev.Labels, ","), title: ev.HeadRepo, message: ev.BaseRepo},
 		}
 		emit(a, anns)
 		lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
@@ -72,7 +73,8 @@ func FuzzActionEventAndOutputs(f *testing.F) {
 			t.Fatalf("%d log lines for %d annotations:\n%s", len(lines), len(anns), log.String())
 		}
 		for i, l := range lines {
-			if text.HasControl(l) || !strings.HasPrefix(l, "::"+anns[i].level+" ") {
+			lead := "::" + anns[i].level
+			if text.HasControl(l) || !strings.HasPrefix(l, lead+" ") && !strings.HasPrefix(l, lead+"::") {
 				t.Fatalf("annotation %d printed as %q", i, l)
 			}
 		}

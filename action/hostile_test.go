@@ -151,18 +151,3 @@ func TestCommentNeutralisesSchemaContent(t *testing.T) {
 		t.Errorf("%d dollar signs, %d escaped; want all 3 escaped:\n%s", n, escaped, out.comment)
 	}
 }
-
-func TestCellInert(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"@team please", "@\u200bteam please"},
-		{"see https://x.example", "see https:\u200b//x.example"},
-		{"www.x.example", "www\u200b.x.example"},
-		{"$a$ and $$b$$", `\$a\$ and \$\$b\$\$`},
-		{"plain text", "plain text"},
-	}
-	for _, tt := range tests {
-		if got := cell(tt.in); got != tt.want {
-			t.Errorf("cell(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/compiler/compat"
+	"github.com/schemareg/schemareg/internal/text"
 	"github.com/schemareg/schemareg/render"
 )
 
@@ -21,13 +22,13 @@ func renderReport(j *judgement, cfg *Config) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### schemareg: %s\n\n", j.headline())
 	if len(j.schemas) == 0 {
-		fmt.Fprintf(&b, "This pull request changes no schema in %s (%s).\n", code(cfg.schemasDir()+"/"), commitRange(j, cfg))
+		fmt.Fprintf(&b, "This pull request changes no schema in %s (%s).\n", render.MarkdownCode(cfg.schemasDir()+"/"), commitRange(j, cfg))
 		return b.String()
 	}
-	fmt.Fprintf(&b, "%d %s changed · required bump: **%s** · %s", len(j.schemas), plural(len(j.schemas), "schema", "schemas"),
+	fmt.Fprintf(&b, "%d %s changed · required bump: **%s** · %s", len(j.schemas), text.Plural(len(j.schemas), "schema", "schemas"),
 		j.report.RequiredBump, commitRange(j, cfg))
 	if j.override != "" && (j.has(outcomeApproved) || j.report.Breaking) {
-		fmt.Fprintf(&b, " · override: %s", code(j.override))
+		fmt.Fprintf(&b, " · override: %s", render.MarkdownCode(j.override))
 	}
 	b.WriteString("\n\n")
 	b.WriteString("| Schema | Status | Version | Bump | Required | Verdict |\n")
@@ -38,7 +39,7 @@ func renderReport(j *judgement, cfg *Config) string {
 		if s.Status == compiler.StatusAdded || s.Status == compiler.StatusDeleted {
 			bump, required = "—", "—"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", link(code(s.ID), cfg.blobURL(s.commit, s.Path, 0)), s.Status,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", render.MarkdownLink(render.MarkdownCode(s.ID), cfg.blobURL(s.commit, s.Path, 0)), s.Status,
 			versionCell(s.SchemaReport), bump, required, s.verdictCell())
 	}
 	for i := range j.schemas {
@@ -53,18 +54,18 @@ func renderSchema(b *strings.Builder, s *judged, cfg *Config) {
 	if s.Message == "" && s.Notice == "" && len(s.Changes) == 0 && len(s.Problems) == 0 && len(s.Dependents) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\n#### %s · %s\n\n", code(s.ID), link(code(s.Path), cfg.blobURL(s.commit, s.Path, 0)))
+	fmt.Fprintf(b, "\n#### %s · %s\n\n", render.MarkdownCode(s.ID), render.MarkdownLink(render.MarkdownCode(s.Path), cfg.blobURL(s.commit, s.Path, 0)))
 	if s.OldPath != "" && s.OldPath != s.Path {
-		fmt.Fprintf(b, "Moved from %s.\n\n", code(s.OldPath))
+		fmt.Fprintf(b, "Moved from %s.\n\n", render.MarkdownCode(s.OldPath))
 	}
 	if s.Message != "" {
-		fmt.Fprintf(b, "%s\n\n", cell(s.Message))
+		fmt.Fprintf(b, "%s\n\n", render.MarkdownCell(s.Message))
 	}
 	if s.outcome == outcomeApproved {
 		b.WriteString("The breaking changes are approved by the override label.\n\n")
 	}
 	if s.Notice != "" {
-		fmt.Fprintf(b, "ℹ️ %s\n\n", cell(s.Notice))
+		fmt.Fprintf(b, "ℹ️ %s\n\n", render.MarkdownCell(s.Notice))
 	}
 	if len(s.Problems) > 0 {
 		b.WriteString("| Line | Problem |\n|---|---|\n")
@@ -75,9 +76,9 @@ func renderSchema(b *strings.Builder, s *judged, cfg *Config) {
 			}
 			where := "—"
 			if p.Line > 0 {
-				where = link(fmt.Sprintf("%d", p.Line), cfg.blobURL(s.commit, path, p.Line))
+				where = render.MarkdownLink(fmt.Sprintf("%d", p.Line), cfg.blobURL(s.commit, path, p.Line))
 			}
-			fmt.Fprintf(b, "| %s | %s |\n", where, cell(p.Message))
+			fmt.Fprintf(b, "| %s | %s |\n", where, render.MarkdownCell(p.Message))
 		}
 		b.WriteString("\n")
 	}
@@ -85,7 +86,7 @@ func renderSchema(b *strings.Builder, s *judged, cfg *Config) {
 		b.WriteString("| Impact | Change | Location | Details |\n|---|---|---|---|\n")
 		for _, c := range s.Changes {
 			line := s.line(c.Path, c.Line)
-			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", impact(c), code(c.Kind), link(code(c.Path), cfg.blobURL(s.commit, s.Path, line)), cell(c.Message))
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", impact(c), render.MarkdownCode(c.Kind), render.MarkdownLink(render.MarkdownCode(c.Path), cfg.blobURL(s.commit, s.Path, line)), render.MarkdownCell(c.Message))
 		}
 		b.WriteString("\n")
 	}
@@ -114,13 +115,13 @@ func versionCell(s *compiler.SchemaReport) string {
 	case s.OldVersion == "" && s.NewVersion == "":
 		return "—"
 	case s.OldVersion == "":
-		return "new " + code(s.NewVersion)
+		return "new " + render.MarkdownCode(s.NewVersion)
 	case s.NewVersion == "":
-		return code(s.OldVersion) + " → deleted"
+		return render.MarkdownCode(s.OldVersion) + " → deleted"
 	case s.OldVersion == s.NewVersion:
-		return code(s.NewVersion)
+		return render.MarkdownCode(s.NewVersion)
 	}
-	return code(s.OldVersion) + " → " + code(s.NewVersion)
+	return render.MarkdownCode(s.OldVersion) + " → " + render.MarkdownCode(s.NewVersion)
 }
 
 // commitRange is "base → head" with links to both commits.
@@ -134,9 +135,9 @@ func commitLink(sha string, cfg *Config) string {
 		short = short[:7]
 	}
 	if sha == "" || cfg.ServerURL == "" || cfg.Repository == "" {
-		return code(short)
+		return render.MarkdownCode(short)
 	}
-	return link(code(short), strings.TrimSuffix(cfg.ServerURL, "/")+"/"+cfg.Repository+"/commit/"+sha)
+	return render.MarkdownLink(render.MarkdownCode(short), strings.TrimSuffix(cfg.ServerURL, "/")+"/"+cfg.Repository+"/commit/"+sha)
 }
 
 // fitComment cuts body at a line so that it and a closing note linking the
@@ -159,38 +160,6 @@ func fitComment(body, runURL string) string {
 	return keep + note
 }
 
-// link is a markdown link, or just the text without a URL.
-func link(text, u string) string {
-	if u == "" {
-		return text
-	}
-	return "[" + text + "](" + u + ")"
-}
-
-// code is an inline code span that is safe in a table cell.
-func code(s string) string {
-	return "`" + render.MarkdownCode(s) + "`"
-}
-
-// cell is text for a table cell or a paragraph: one line, with pipes,
-// markup and HTML escaped, and what GitHub would make active in text from
-// a schema made inert: @mentions (which notify people), bare URLs and
-// www. names (which become links) and $ (which starts math).
-func cell(s string) string {
-	return inert(render.MarkdownCell(s))
-}
-
-// inert breaks GitHub's autolinks and mentions with a zero-width space,
-// which shows nothing, and escapes $.
-func inert(s string) string {
-	return strings.NewReplacer(
-		"@", "@\u200b",
-		"://", ":\u200b//",
-		"www.", "www\u200b.",
-		"$", "\\$",
-	).Replace(s)
-}
-
 // escapePath escapes each segment of a slash-separated path for a URL.
 func escapePath(p string) string {
 	parts := strings.Split(p, "/")
@@ -198,11 +167,4 @@ func escapePath(p string) string {
 		parts[i] = url.PathEscape(s)
 	}
 	return strings.Join(parts, "/")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/text"
+	"github.com/schemareg/schemareg/render"
 )
 
 // Result is what Run decided and did.
@@ -75,7 +77,7 @@ func Run(ctx context.Context, cfg Config, gh GitHub, logger *slog.Logger) (Resul
 		errs = append(errs, err)
 	}
 	cfg.Actions.Infof("schemareg: %s (%d %s changed, required bump %s)", j.headline(), len(j.schemas),
-		plural(len(j.schemas), "schema", "schemas"), report.RequiredBump)
+		text.Plural(len(j.schemas), "schema", "schemas"), report.RequiredBump)
 
 	if gh != nil {
 		var failed []error
@@ -197,7 +199,7 @@ func currentLabels(ctx context.Context, cfg *Config, gh GitHub, logger *slog.Log
 func commentBody(j *judgement, cfg *Config) string {
 	body := commentMarker(cfg.Workflow, cfg.Job) + "\n" + renderReport(j, cfg)
 	if cfg.RunURL != "" {
-		body = strings.TrimRight(body, "\n") + "\n\n<sub>" + link("Full report in the run's step summary", cfg.RunURL) + "</sub>\n"
+		body = strings.TrimRight(body, "\n") + "\n\n<sub>" + render.MarkdownLink("Full report in the run's step summary", cfg.RunURL) + "</sub>\n"
 	}
 	return fitComment(body, cfg.RunURL)
 }

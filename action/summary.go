@@ -12,6 +12,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/schemareg/schemareg/compiler"
+	"github.com/schemareg/schemareg/render"
 )
 
 // The action's outputs.
@@ -100,7 +101,7 @@ func renderNotes(notes []string) string {
 	var b strings.Builder
 	b.WriteString("#### Not posted\n\n")
 	for _, n := range notes {
-		fmt.Fprintf(&b, "- %s\n", cell(n))
+		fmt.Fprintf(&b, "- %s\n", render.MarkdownCell(n))
 	}
 	return b.String()
 }
@@ -108,5 +109,5 @@ func renderNotes(notes []string) string {
 // renderFailure is the step summary of a run that could not judge the pull
 // request.
 func renderFailure(err error) string {
-	return "### schemareg: ❌ The check could not run\n\n" + cell(err.Error()) + "\n"
+	return "### schemareg: ❌ The check could not run\n\n" + render.MarkdownCell(err.Error()) + "\n"
 }

@@ -113,11 +113,11 @@ func writeCheckMarkdown(w io.Writer, r *compiler.CheckReport) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s**\n\n", MarkdownCell(CheckSummary(r)))
 	for _, s := range r.Schemas {
-		fmt.Fprintf(&b, "### %s `%s`\n\n%s\n\n", markdownVerdict(s), MarkdownCode(s.ID), MarkdownCell(s.Message))
-		fmt.Fprintf(&b, "| file | version | bump | required | mode |\n|---|---|---|---|---|\n| `%s` | %s → %s | %s | %s | %s |\n\n",
+		fmt.Fprintf(&b, "### %s %s\n\n%s\n\n", markdownVerdict(s), MarkdownCode(s.ID), MarkdownCell(s.Message))
+		fmt.Fprintf(&b, "| file | version | bump | required | mode |\n|---|---|---|---|---|\n| %s | %s → %s | %s | %s | %s |\n\n",
 			MarkdownCode(s.Path), orDash(s.OldVersion), orDash(s.NewVersion), s.Bump, s.RequiredBump, s.Mode)
 		for _, p := range s.Problems {
-			fmt.Fprintf(&b, "- `%s`\n", MarkdownCode(p.Error()))
+			fmt.Fprintf(&b, "- %s\n", MarkdownCode(p.Error()))
 		}
 		if len(s.Changes) > 0 {
 			if err := WriteMarkdownTable(&b, s.Changes); err != nil {
@@ -142,24 +142,7 @@ func markdownVerdict(s compiler.SchemaReport) string {
 }
 
 func writeCheckGitHub(w io.Writer, r *compiler.CheckReport) error {
-	var b strings.Builder
-	for _, s := range r.Schemas {
-		switch s.Verdict {
-		case compiler.VerdictInvalid:
-			for _, p := range s.Problems {
-				b.WriteString(GitHubAnnotation("error", p.Path, p.Line, "invalid schema", p.Message))
-				b.WriteByte('\n')
-			}
-		case compiler.VerdictInvalidBump:
-			b.WriteString(GitHubAnnotation("error", s.Path, s.Line, "version bump too small", s.Message))
-			b.WriteByte('\n')
-		}
-		if err := WriteGitHub(&b, s.Path, s.Result(r.Policy)); err != nil {
-			return err
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeAnnotations(w, checkAnnotations(r))
 }
 
 // WriteDependentsMarkdown writes the table of a schema's dependents: each
@@ -169,14 +152,14 @@ func WriteDependentsMarkdown(b *strings.Builder, s compiler.SchemaReport) {
 	if len(s.Dependents) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "Schemas that refer to `%s` stay pinned to the version they were published with:\n\n", MarkdownCode(s.ID))
+	fmt.Fprintf(b, "Schemas that refer to %s stay pinned to the version they were published with:\n\n", MarkdownCode(s.ID))
 	b.WriteString("| dependent | pinned to | adopting " + MarkdownCell(s.NewVersion) + " | mode | details |\n|---|---|---|---|---|\n")
 	for _, d := range s.Dependents {
 		adopt := "✅ compatible, " + d.Bump.Describe()
 		if !d.Compatible {
 			adopt = "💥 breaking, needs a major bump"
 		}
-		fmt.Fprintf(b, "| `%s` %s | %s | %s | %s | %s |\n", MarkdownCode(d.ID), MarkdownCell(d.Version), MarkdownCell(d.Pinned), adopt, d.Mode, MarkdownCell(d.Message))
+		fmt.Fprintf(b, "| %s %s | %s | %s | %s | %s |\n", MarkdownCode(d.ID), MarkdownCell(d.Version), MarkdownCell(d.Pinned), adopt, d.Mode, MarkdownCell(d.Message))
 	}
 	b.WriteString("\n")
 }

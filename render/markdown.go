@@ -30,7 +30,7 @@ func MarkdownHeading(file string, r compat.DiffResult) string {
 	}
 	name := ""
 	if file != "" {
-		name = "`" + MarkdownCode(file) + "` "
+		name = MarkdownCode(file) + " "
 	}
 	return fmt.Sprintf("### %s%s under %s (%s) · %s bump", name, mark, r.Mode, r.Policy, r.Bump)
 }
@@ -63,7 +63,7 @@ func MarkdownRow(c compat.Change) string {
 		mark = "✅"
 	}
 	line := LineText(c)
-	return fmt.Sprintf("| %s | %s | `%s` | `%s` | %s | %s | %s | %s |", mark, verdict, MarkdownCode(c.Kind),
+	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s | %s |", mark, verdict, MarkdownCode(c.Kind),
 		MarkdownCode(c.Path), line, yesNo(c.Backward), yesNo(c.Forward), MarkdownCell(c.Message))
 }
 
@@ -74,16 +74,35 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// MarkdownCell escapes text for a table cell: pipes, line breaks and the
-// characters Markdown would read as markup or HTML.
+// MarkdownCell escapes text for a table cell or a paragraph of
+// GitHub-flavoured Markdown: one line, with pipes, markup and HTML escaped,
+// and what GitHub would make active in text from a schema made inert:
+// @mentions (which notify people), bare URLs and www. names (which become
+// links), broken with a zero-width space, and $ (which starts math). It is
+// the one escaper of text for Markdown: the CLI's reports and the Action's
+// comment and summary use it.
 func MarkdownCell(s string) string {
-	return strings.NewReplacer(
-		"\\", "\\\\", "|", "\\|", "\r\n", "<br>", "\n", "<br>", "\r", "<br>",
-		"<", "&lt;", ">", "&gt;", "*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]",
-	).Replace(s)
+	return markdownText.Replace(s)
 }
 
-// MarkdownCode makes text safe inside a `code span` in a table cell.
+var markdownText = strings.NewReplacer(
+	"\\", "\\\\", "|", "\\|", "\r\n", "<br>", "\n", "<br>", "\r", "<br>",
+	"<", "&lt;", ">", "&gt;", "*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]",
+	"@", "@\u200b", "://", ":\u200b//", "www.", "www\u200b.", "$", "\\$",
+)
+
+// MarkdownCode is an inline code span of s that is safe in a table cell.
 func MarkdownCode(s string) string {
-	return strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ").Replace(s)
+	return "`" + markdownCode.Replace(s) + "`"
+}
+
+var markdownCode = strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ")
+
+// MarkdownLink is a Markdown link, or the text alone when url is "". The
+// text is written as given: escape it first.
+func MarkdownLink(text, url string) string {
+	if url == "" {
+		return text
+	}
+	return "[" + text + "](" + url + ")"
 }

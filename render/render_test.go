@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sethvargo/go-githubactions"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemareg/schemareg/compiler"
@@ -89,12 +91,14 @@ func TestWriteGitHub(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "::error file=a%2Cb%3Ac.json,line=12,title=ENUM_ARRAY_NARROWED breaks BACKWARD::field \"side\": enum value \"S\" removed; data written with 1.x may hold it\n" +
-		"::notice file=a%2Cb%3Ac.json,line=3,title=TITLE_CHANGED::title changed: 100%25 new, a|b%0Asecond line\n"
+		"::notice file=a%2Cb%3Ac.json,line=3,title=TITLE_CHANGED::title changed: 100%25 new, a|b\\nsecond line\n"
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("github (-want +got):\n%s", diff)
 	}
-	if got := GitHubAnnotation("notice", "", 0, "", "a\r\nb"); got != "::notice::a%0D%0Ab" {
-		t.Errorf("bare annotation = %q", got)
+	b.Reset()
+	Annotate(githubactions.New(githubactions.WithWriter(&b)), Annotation{Level: LevelWarning, Message: "a\x1b[2Jb"}, Annotation{Col: 4, Message: "100%"})
+	if got, want := b.String(), "::warning::a\\x1b[2Jb\n::notice col=4::100%25\n"; got != want {
+		t.Errorf("bare annotations = %q, want %q", got, want)
 	}
 }
 
@@ -131,5 +135,36 @@ func TestWriteDependentsMarkdown(t *testing.T) {
 	WriteDependentsMarkdown(&b, compiler.SchemaReport{ID: "x_v1"})
 	if b.Len() != 0 {
 		t.Errorf("a schema without dependents writes %q, want nothing", b.String())
+	}
+}
+
+// TestMarkdownCellInert: text from a schema cannot notify people, make
+// links or start math in a comment.
+func TestMarkdownCellInert(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"@team please", "@\u200bteam please"},
+		{"see https://x.example", "see https:\u200b//x.example"},
+		{"www.x.example", "www\u200b.x.example"},
+		{"$a$ and $$b$$", `\$a\$ and \$\$b\$\$`},
+		{"x | y\nz <script>", "x \\| y<br>z &lt;script&gt;"},
+		{"plain text", "plain text"},
+	}
+	for _, tt := range tests {
+		if got := MarkdownCell(tt.in); got != tt.want {
+			t.Errorf("MarkdownCell(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMarkdownCode(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"#/properties/a", "`#/properties/a`"},
+		{"a|b", "`a\\|b`"},
+		{"it`s", "`it's`"},
+	}
+	for _, tt := range tests {
+		if got := MarkdownCode(tt.in); got != tt.want {
+			t.Errorf("MarkdownCode(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

@@ -170,9 +170,9 @@ func runCheck(ctx context.Context, cfg *Config, logger *slog.Logger) (*compiler.
 	report, err := check(ctx, opts)
 	if err != nil {
 		if errors.Is(err, compiler.ErrRevisionNotFound) {
-			return nil, nil, fmt.Errorf("check %s..%s: %w (%s)", short(base), short(cfg.Head), err, fetchHint)
+			return nil, nil, fmt.Errorf("check %s..%s: %w (%s)", text.Short(base), text.Short(cfg.Head), err, fetchHint)
 		}
-		return nil, nil, fmt.Errorf("check %s..%s: %w", short(base), short(cfg.Head), err)
+		return nil, nil, fmt.Errorf("check %s..%s: %w", text.Short(base), text.Short(cfg.Head), err)
 	}
 	for _, w := range report.Warnings {
 		logger.WarnContext(ctx, w, "since_bundle", cfg.SinceBundle)
@@ -202,11 +202,4 @@ func commentBody(j *judgement, cfg *Config) string {
 		body = strings.TrimRight(body, "\n") + "\n\n<sub>" + render.MarkdownLink("Full report in the run's step summary", cfg.RunURL) + "</sub>\n"
 	}
 	return fitComment(body, cfg.RunURL)
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }

@@ -88,14 +88,7 @@ func FormatViolation(v Violation) string {
 	if v.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", v.Path, v.Line)
 	}
-	return text.QuoteControl(fmt.Sprintf("%s: commit %s: %s: %s", loc, short(v.Commit), v.Kind, v.Message))
-}
-
-func short(hash string) string {
-	if len(hash) > 12 {
-		return hash[:12]
-	}
-	return hash
+	return text.QuoteControl(fmt.Sprintf("%s: commit %s: %s: %s", loc, text.Short(v.Commit), v.Kind, v.Message))
 }
 
 // Compile walks the first-parent history of opts.Ref from the root (or from
@@ -243,7 +236,7 @@ func (h *history) resume(tip *object.Commit, since *bundle.Bundle, res *CompileR
 		return nil, nil, err
 	}
 	if !found {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("previous bundle's commit %s is not on the first-parent history of the compiled commit (history rewritten?); compiling from the root", short(m.Source.Commit)))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("previous bundle's commit %s is not on the first-parent history of the compiled commit (history rewritten?); compiling from the root", text.Short(m.Source.Commit)))
 		return nil, nil, nil
 	}
 	prev, err := h.git.repo.CommitObject(from)

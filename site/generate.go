@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // DefaultTitle names the site when Options.Title is empty.
@@ -243,7 +244,7 @@ func (g *generation) siteFiles() error {
 		return err
 	}
 	err = g.page(pageIndex, "index.html", &page{Root: "", Title: "Schemas", Schemas: views, Search: search,
-		Source: g.b.Manifest.Source, Date: date(g.b.Manifest.Source.Time), ShortCommit: short(g.b.Manifest.Source.Commit),
+		Source: g.b.Manifest.Source, Date: date(g.b.Manifest.Source.Time), ShortCommit: text.Short(g.b.Manifest.Source.Commit),
 		Refusal: g.opts.Refusal})
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // schemaView is a schema as its pages show it.
@@ -78,7 +79,7 @@ func refusedOf(s *bundle.Schema, violations []bundle.Violation) []refusedView {
 	for i := len(violations) - 1; i >= 0; i-- {
 		v := &violations[i]
 		if v.ID == s.ID || v.ID == "" && v.Path == s.Path {
-			out = append(out, refusedView{V: v, Date: date(v.Time), ShortCommit: short(v.Commit)})
+			out = append(out, refusedView{V: v, Date: date(v.Time), ShortCommit: text.Short(v.Commit)})
 		}
 	}
 	return out
@@ -200,7 +201,7 @@ func newSchemaView(s *bundle.Schema, files map[string][]byte, violations []bundl
 		}
 		vv.Changes, vv.Breaking = changeViews(v.Changes)
 		vv.Deps = depsOf(v)
-		vv.Date, vv.ShortCommit = date(v.Time), short(v.Commit)
+		vv.Date, vv.ShortCommit = date(v.Time), text.Short(v.Commit)
 		if prev != nil {
 			vv.DiffPath = diffPath(s.ID, prev.V.Version, v.Version)
 			vv.ChangeList = newChangeList("Changes from "+prev.V.Version+" to "+v.Version, vv.Changes, false)
@@ -242,12 +243,4 @@ func date(t string) string {
 		return t[:10]
 	}
 	return t
-}
-
-// short abbreviates a commit hash.
-func short(commit string) string {
-	if len(commit) > 12 {
-		return commit[:12]
-	}
-	return commit
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // Sentinel errors; callers test them with errors.Is.
@@ -141,24 +142,18 @@ func (r *Result) add(w write) {
 
 // String is the one-line summary the sync command prints.
 func (r *Result) String() string {
+	previous := text.Short(r.Previous)
+	if previous == "" {
+		previous = "(none)"
+	}
 	switch {
 	case r.NoOp && r.Keys == 0:
-		return fmt.Sprintf("generation %s already published (revision %d): nothing written", short(r.Generation), r.Revision)
+		return fmt.Sprintf("generation %s already published (revision %d): nothing written", text.Short(r.Generation), r.Revision)
 	case r.DryRun:
-		return fmt.Sprintf("dry run: generation %s would write %d keys, %d bytes (previous %s)", short(r.Generation), r.Keys, r.Bytes, short(r.Previous))
+		return fmt.Sprintf("dry run: generation %s would write %d keys, %d bytes (previous %s)", text.Short(r.Generation), r.Keys, r.Bytes, previous)
 	}
 	return fmt.Sprintf("published generation %s over %s: %d keys, %d bytes, revision %d, %d conflicts, %d generations pruned",
-		short(r.Generation), short(r.Previous), r.Keys, r.Bytes, r.Revision, r.Conflicts, r.Pruned)
-}
-
-func short(gen string) string {
-	if gen == "" {
-		return "(none)"
-	}
-	if r := etcdstore.Ref(gen); len(r) > 12 {
-		return "sha256:" + r[:12]
-	}
-	return gen
+		text.Short(r.Generation), previous, r.Keys, r.Bytes, r.Revision, r.Conflicts, r.Pruned)
 }
 
 // Publish makes b the published generation. It writes the keys b needs that
@@ -182,12 +177,12 @@ func (s *Syncer) Publish(ctx context.Context, b *bundle.Bundle) (*Result, error)
 			conflicts++
 			s.logger.Warn("generation changed during sync, starting over", LogKeyGeneration, m.Generation, LogKeyAttempt, conflicts)
 			if err := s.sleep(ctx, s.Backoff*time.Duration(conflicts)); err != nil {
-				return res, fmt.Errorf("publish %s: %w", short(m.Generation), err)
+				return res, fmt.Errorf("publish %s: %w", text.Short(m.Generation), err)
 			}
 			continue
 		}
 		if err != nil {
-			return res, fmt.Errorf("publish %s: %w", short(m.Generation), err)
+			return res, fmt.Errorf("publish %s: %w", text.Short(m.Generation), err)
 		}
 		return res, nil
 	}
@@ -255,7 +250,7 @@ func (s *Syncer) publishOnce(ctx context.Context, b *bundle.Bundle, pp **plan, r
 	}
 	if pub != nil && !s.Force && older(p, changed, entries, ex.lists) {
 		return fmt.Errorf("%w: every version of generation %s is in the published %s (commit %s), which has more; use --force to publish it anyway",
-			ErrOlder, short(p.gen), short(pub.cur.Generation), pub.cur.Commit)
+			ErrOlder, text.Short(p.gen), text.Short(pub.cur.Generation), pub.cur.Commit)
 	}
 	if pub != nil && !s.Force {
 		if gone := dropped(p, changed, entries, ex.lists); len(gone) > 0 {
@@ -267,7 +262,7 @@ func (s *Syncer) publishOnce(ctx context.Context, b *bundle.Bundle, pp **plan, r
 			return fmt.Errorf("%w: generation %s (commit %s) lacks %s, published in %s (commit %s); "+
 				"a published version is never taken back: compile the history that published them, "+
 				"or use --force to stop serving them (they stay in etcd)",
-				ErrDropped, short(p.gen), b.Manifest.Source.Commit, list, short(pub.cur.Generation), pub.cur.Commit)
+				ErrDropped, text.Short(p.gen), b.Manifest.Source.Commit, list, text.Short(pub.cur.Generation), pub.cur.Commit)
 		}
 	}
 	writes, mirrors, err := ex.writes(s.Keys, p, changed)
@@ -337,7 +332,7 @@ func (s *Syncer) readPublished(ctx context.Context, gen string) (*published, int
 		return pub, rev, nil
 	}
 	var list []etcdstore.Entry
-	err = s.call(ctx, "load index "+short(pub.cur.Generation), func(ctx context.Context) (err error) {
+	err = s.call(ctx, "load index "+text.Short(pub.cur.Generation), func(ctx context.Context) (err error) {
 		list, err = etcdstore.LoadIndex(ctx, s.kv, s.Keys, pub.cur, rev)
 		return err
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 func TestPublishFirst(t *testing.T) {
@@ -273,7 +274,7 @@ func TestPublishPruneFailsAfterSwitch(t *testing.T) {
 		t.Fatalf("publish with a failing prune: %v", err)
 	}
 	if res.NoOp || res.Previous != a.Manifest.Generation || res.Pruned != 0 {
-		t.Errorf("result %+v, want a switch from %s that pruned nothing", res, short(a.Manifest.Generation))
+		t.Errorf("result %+v, want a switch from %s that pruned nothing", res, text.Short(a.Manifest.Generation))
 	}
 	checkPublished(t, cli, keys, b)
 	if n := len(indexGenerations(t, cli, keys)); n != 2 {

@@ -16,6 +16,7 @@ import (
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // testWriter writes log lines to the test's log.
@@ -75,7 +76,7 @@ func (r *reader) readOnce(ctx context.Context) (gen, mix string) {
 	want := r.latest[x.Current.Generation]
 	for _, e := range x.Schemas {
 		if e.Latest != want {
-			return "", fmt.Sprintf("index of %s: %s latest %s, want %s", short(x.Current.Generation), e.ID, e.Latest, want)
+			return "", fmt.Sprintf("index of %s: %s latest %s, want %s", text.Short(x.Current.Generation), e.ID, e.Latest, want)
 		}
 	}
 	root := strings.TrimSuffix(r.keys.Generation(), "generation") + "schemas/"
@@ -93,7 +94,7 @@ func (r *reader) readOnce(ctx context.Context) (gen, mix string) {
 	want = r.latest[cur.Generation]
 	for _, kv := range resp.Responses[1].GetResponseRange().Kvs {
 		if strings.HasSuffix(string(kv.Key), "/"+etcdstore.LatestKey) && string(kv.Value) != want {
-			return "", fmt.Sprintf("mirror %s = %s under generation %s, want %s", kv.Key, kv.Value, short(cur.Generation), want)
+			return "", fmt.Sprintf("mirror %s = %s under generation %s, want %s", kv.Key, kv.Value, text.Short(cur.Generation), want)
 		}
 	}
 	return x.Current.Generation, ""
@@ -110,7 +111,7 @@ func (r *reader) waitSeen(t *testing.T, gen string) {
 			return
 		}
 	}
-	t.Fatalf("reader never saw generation %s", short(gen))
+	t.Fatalf("reader never saw generation %s", text.Short(gen))
 }
 
 func (r *reader) check(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 // startWatcher runs a Watcher of dir until the test ends and returns the
@@ -64,7 +65,7 @@ func TestWatchPublishesNewBundles(t *testing.T) {
 		if err := bundle.Write(dir, b); err != nil {
 			t.Fatal(err)
 		}
-		waitAttempt(t, attempts, "publish of bundle "+short(b.Manifest.Generation), func(a Attempt) bool {
+		waitAttempt(t, attempts, "publish of bundle "+text.Short(b.Manifest.Generation), func(a Attempt) bool {
 			return a.Generation == b.Manifest.Generation && a.Err == nil
 		})
 		checkPublished(t, cli, etcdstore.Keys{}, b)

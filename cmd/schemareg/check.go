@@ -10,6 +10,7 @@ import (
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/compiler/validate"
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/text"
 	"github.com/schemareg/schemareg/render"
 )
 
@@ -58,7 +59,7 @@ func runCheck(ctx context.Context, args []string, e *env) error {
 				shown = append(shown[:3:3], "…")
 			}
 			fmt.Fprintf(e.stderr, "schemareg: check: %d uncommitted %s in %s not judged (%s): check judges commits; commit them, or compare files with schemareg diff\n",
-				len(files), plural(len(files), "change", "changes"), *dir, safeLine(strings.Join(shown, ", ")))
+				len(files), text.Plural(len(files), "change", "changes"), *dir, safeLine(strings.Join(shown, ", ")))
 		}
 	}
 	color := vf.useColor(e.stdout)

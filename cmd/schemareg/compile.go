@@ -166,17 +166,7 @@ func (r *compileReport) writeText(w io.Writer) {
 		dest = "bundle " + r.Out
 	}
 	fmt.Fprintf(w, "compiled %s (%s, %d %s walked): %d %s, %d %s, %d %s; %s, generation %s, in %s\n",
-		short(r.Commit), mode, r.Walked, plural(r.Walked, "commit", "commits"),
-		r.Schemas, plural(r.Schemas, "schema", "schemas"), r.Versions, plural(r.Versions, "version", "versions"),
-		len(r.Violations), plural(len(r.Violations), "violation", "violations"), dest, short(r.Generation), r.Elapsed)
-}
-
-func short(s string) string {
-	if len(s) > 19 && s[:7] == "sha256:" {
-		return s[:19]
-	}
-	if len(s) > 12 {
-		return s[:12]
-	}
-	return s
+		text.Short(r.Commit), mode, r.Walked, text.Plural(r.Walked, "commit", "commits"),
+		r.Schemas, text.Plural(r.Schemas, "schema", "schemas"), r.Versions, text.Plural(r.Versions, "version", "versions"),
+		len(r.Violations), text.Plural(len(r.Violations), "violation", "violations"), dest, text.Short(r.Generation), r.Elapsed)
 }

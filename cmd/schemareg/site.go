@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/text"
 	"github.com/schemareg/schemareg/site"
 )
 
@@ -48,7 +49,7 @@ func runSite(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote the site of %d %s and %d %s to %s: %d pages, %d files, %.1f MB\n",
-		stats.Schemas, plural(stats.Schemas, "schema", "schemas"), stats.Versions, plural(stats.Versions, "version", "versions"),
+		stats.Schemas, text.Plural(stats.Schemas, "schema", "schemas"), stats.Versions, text.Plural(stats.Versions, "version", "versions"),
 		*out, stats.Pages, stats.Files, float64(stats.Bytes)/(1<<20))
 	return nil
 }

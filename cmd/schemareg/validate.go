@@ -8,6 +8,7 @@ import (
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/compiler/validate"
+	"github.com/schemareg/schemareg/internal/text"
 )
 
 func runValidate(ctx context.Context, args []string, e *env) error {
@@ -61,21 +62,14 @@ func runValidate(ctx context.Context, args []string, e *env) error {
 		case len(files) == 0:
 			fmt.Fprintf(e.stdout, "no schema files found in %v\n", paths)
 		case len(problems) == 0:
-			fmt.Fprintf(e.stdout, "%d %s valid\n", len(docs), plural(len(docs), "schema", "schemas"))
+			fmt.Fprintf(e.stdout, "%d %s valid\n", len(docs), text.Plural(len(docs), "schema", "schemas"))
 		default:
-			fmt.Fprintf(e.stdout, "%d %s in %d %s; %d valid\n", len(problems), plural(len(problems), "problem", "problems"),
-				len(files), plural(len(files), "file", "files"), len(docs))
+			fmt.Fprintf(e.stdout, "%d %s in %d %s; %d valid\n", len(problems), text.Plural(len(problems), "problem", "problems"),
+				len(files), text.Plural(len(files), "file", "files"), len(docs))
 		}
 	}
 	if len(problems) > 0 {
 		return exitWith(exitFailed)
 	}
 	return nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

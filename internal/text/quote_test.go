@@ -15,3 +15,18 @@ func TestQuoteControl(t *testing.T) {
 		}
 	}
 }
+
+func TestShort(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"0123456789abcdef0123", "0123456789ab"},
+		{"sha256:0123456789abcdef0123", "sha256:0123456789ab"},
+		{"abc", "abc"},
+		{"sha256:abc", "sha256:abc"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Short(tt.in); got != tt.want {
+			t.Errorf("Short(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

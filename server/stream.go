@@ -63,12 +63,9 @@ func (s *Server) validateStream(w http.ResponseWriter, r *http.Request, v *compi
 		case len(bytes.TrimSpace(line)) == 0:
 			continue
 		default:
-			data, perr := validate.ParseData(line)
-			var errs []validate.DataError
+			errs, perr := v.v.ValidateJSON(line)
 			if perr != nil {
 				errs = []validate.DataError{{Keyword: "parse", Message: perr.Error()}}
-			} else {
-				errs = v.v.Validate(data)
 			}
 			if len(errs) > 0 {
 				rejected++

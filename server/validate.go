@@ -144,12 +144,12 @@ func (s *Server) handleValidate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	data, err := validate.ParseData(body)
+	errs, err := v.v.ValidateJSON(body)
 	if err != nil {
 		s.writeError(w, r, errorf(ErrBadRequest, "the body is not JSON: %v", err))
 		return
 	}
-	res := Result{Valid: true, Errors: v.v.Validate(data)}
+	res := Result{Valid: true, Errors: errs}
 	if len(res.Errors) > 0 {
 		res.Valid = false
 		s.metrics.rowsRejected.Inc()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemareg/schemareg/compiler/arrowschema"
 	"github.com/schemareg/schemareg/compiler/document"
+	"github.com/schemareg/schemareg/internal/fastrow"
 )
 
 // registryBase is the URL a registry document is known by when it has no
@@ -227,7 +228,19 @@ func (r *Registry) Compile(d *document.Document) (*Validator, error) {
 	if err := arrowschema.Check(d, r); err != nil {
 		return nil, err
 	}
-	return &Validator{schema: s, checks: cost.checks, pattern: cost.pattern}, nil
+	v := &Validator{schema: s, checks: cost.checks, pattern: cost.pattern}
+	// A row the fast path certifies must also pass Validate's cost check.
+	var lim fastrow.Limits
+	if v.checks > 0 {
+		lim.MaxValues = MaxChecks/v.checks + 1
+	}
+	if v.pattern > 0 {
+		lim.MaxStringBytes = MaxPatternWork/v.pattern + 1
+	}
+	if fast, ok := fastrow.Compile(s, lim); ok {
+		v.fast = fast
+	}
+	return v, nil
 }
 
 // compileProblem turns a compiler error into a Problem at the right line.

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/validate"
 )
 
@@ -58,15 +59,15 @@ func (s *Server) validateStream(w http.ResponseWriter, r *http.Request, v *compi
 		}
 		switch {
 		case err == errLineTooLong:
-			st.out = appendResult(st.out[:0], n, []validate.DataError{{Keyword: "parse", Message: "line over " + strconv.Itoa(st.maxLine) + " bytes"}})
+			st.out = appendResult(st.out[:0], n, []api.DataError{{Keyword: "parse", Message: "line over " + strconv.Itoa(st.maxLine) + " bytes"}})
 			rejected++
 		case len(bytes.TrimSpace(line)) == 0:
 			continue
 		default:
 			data, perr := validate.ParseData(line)
-			var errs []validate.DataError
+			var errs []api.DataError
 			if perr != nil {
-				errs = []validate.DataError{{Keyword: "parse", Message: perr.Error()}}
+				errs = []api.DataError{{Keyword: "parse", Message: perr.Error()}}
 			} else {
 				errs = v.v.Validate(data)
 			}
@@ -128,7 +129,7 @@ func trimNewline(b []byte) []byte {
 }
 
 // appendResult appends one result line: {"line":n,"valid":b,"errors":[...]}.
-func appendResult(b []byte, n int, errs []validate.DataError) []byte {
+func appendResult(b []byte, n int, errs []api.DataError) []byte {
 	b = append(b, `{"line":`...)
 	b = strconv.AppendInt(b, int64(n), 10)
 	if len(errs) == 0 {

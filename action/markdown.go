@@ -5,8 +5,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/internal/text"
 	"github.com/schemareg/schemareg/render"
 )
@@ -94,7 +94,7 @@ func renderSchema(b *strings.Builder, s *judged, cfg *Config) {
 }
 
 // impact names a change's effect in the change table.
-func impact(c compat.Change) string {
+func impact(c api.Change) string {
 	switch {
 	case c.Breaking:
 		return "💥 breaking"

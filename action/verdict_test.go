@@ -6,8 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
-	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/compiler/semver"
 )
 
@@ -16,7 +16,7 @@ func schemaReport(id, status, verdict string, compatible bool) compiler.SchemaRe
 		OldVersion: "1.0.0", NewVersion: "1.1.0", Bump: semver.BumpMinor, RequiredBump: semver.BumpMinor}
 	if !compatible {
 		s.RequiredBump = semver.BumpMajor
-		s.Changes = []compat.Change{{Kind: "PROPERTY_REMOVED", Path: "#/properties/side", Line: 12, Breaking: true, Message: "side removed"}}
+		s.Changes = []api.Change{{Kind: "PROPERTY_REMOVED", Path: "#/properties/side", Line: 12, Breaking: true, Message: "side removed"}}
 	}
 	return s
 }

@@ -15,7 +15,7 @@ const (
 	EventReset = "reset"
 )
 
-// The kinds of Change.
+// The kinds of EventChange.
 const (
 	// ChangeAdded: a schema new in the generation.
 	ChangeAdded = "added"
@@ -42,11 +42,11 @@ type Event struct {
 	Published  string `json:"published,omitempty"`
 	// Changes lists, sorted by schema id, what changed since the event
 	// before; empty for ready and reset.
-	Changes []Change `json:"changes"`
+	Changes []EventChange `json:"changes"`
 }
 
-// Change is what happened to one schema in an Event.
-type Change struct {
+// EventChange is what happened to one schema in an Event.
+type EventChange struct {
 	ID string `json:"id"`
 	// Change is one of the Change* kinds.
 	Change string `json:"change"`

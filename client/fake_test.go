@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/schemareg/schemareg/api"
 )
 
 // The examples run against fakeRegistry, an http.Handler that answers the
@@ -127,30 +128,24 @@ func fakeError(w http.ResponseWriter, status int, code, msg string) {
 	json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }
 
-type fakeDataError struct {
-	Path    string `json:"path"`
-	Keyword string `json:"keyword"`
-	Message string `json:"message"`
-}
-
 // check validates a row against ticks_v1 the way the server would.
-func check(line []byte) []fakeDataError {
+func check(line []byte) []api.DataError {
 	var row struct {
 		Price *float64 `json:"price"`
 		Side  *string  `json:"side"`
 	}
 	if err := json.Unmarshal(line, &row); err != nil {
-		return []fakeDataError{{Keyword: "parse", Message: err.Error()}}
+		return []api.DataError{{Keyword: "parse", Message: err.Error()}}
 	}
-	errs := []fakeDataError{}
+	errs := []api.DataError{}
 	if row.Price == nil || row.Side == nil {
-		errs = append(errs, fakeDataError{Keyword: "required", Message: "missing properties 'price', 'side'"})
+		errs = append(errs, api.DataError{Keyword: "required", Message: "missing properties 'price', 'side'"})
 	}
 	if row.Price != nil && *row.Price <= 0 {
-		errs = append(errs, fakeDataError{Path: "/price", Keyword: "exclusiveMinimum", Message: "must be > 0"})
+		errs = append(errs, api.DataError{Path: "/price", Keyword: "exclusiveMinimum", Message: "must be > 0"})
 	}
 	if row.Side != nil && *row.Side != "B" && *row.Side != "S" {
-		errs = append(errs, fakeDataError{Path: "/side", Keyword: "enum", Message: "value must be one of 'B', 'S'"})
+		errs = append(errs, api.DataError{Path: "/side", Keyword: "enum", Message: "value must be one of 'B', 'S'"})
 	}
 	return errs
 }
@@ -163,7 +158,7 @@ func fakeValidate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("X-Schema-Version", "1.1.0")
-	result := func(line int, errs []fakeDataError) []byte {
+	result := func(line int, errs []api.DataError) []byte {
 		out, _ := json.Marshal(map[string]any{"line": line, "valid": len(errs) == 0, "errors": errs})
 		return append(out, '\n')
 	}

@@ -100,57 +100,6 @@ func (c *Client) Versions(ctx context.Context, id string) ([]api.VersionEntry, e
 	return l.Versions, nil
 }
 
-// Compat is the compatibility engine's verdict on going from one version
-// of a schema to another.
-type Compat struct {
-	ID   string `json:"id"`
-	From string `json:"from"`
-	To   string `json:"to"`
-	// Compatible is true when no change breaks Mode.
-	Compatible bool `json:"compatible"`
-	// Bump is the smallest bump the changes require: "none", "patch",
-	// "minor" or "major".
-	Bump string `json:"bump"`
-	// Mode is the compatibility mode judged, e.g. "BACKWARD"; Policy
-	// "LENIENT" or "STRICT".
-	Mode   string `json:"mode"`
-	Policy string `json:"policy"`
-	// Changes lists every difference, compatible ones included.
-	Changes []Change `json:"changes"`
-}
-
-// Change is one difference between two versions.
-type Change struct {
-	// Kind is a stable UPPER_SNAKE name, e.g.
-	// "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL".
-	Kind string `json:"kind"`
-	// Path is a JSON pointer in URI fragment form into the new schema, or
-	// the old one for something removed, e.g. "#/properties/side/enum".
-	Path string `json:"path"`
-	// Line is the 1-based line of Path in its file, 0 when unknown.
-	Line int `json:"line,omitempty"`
-	// Backward: data written with the old schema validates against the new.
-	// Forward: data written with the new schema validates against the old.
-	Backward bool `json:"backward"`
-	Forward  bool `json:"forward"`
-	// Breaking: the change breaks the mode in force.
-	Breaking bool `json:"breaking"`
-	// Annotation: the change alters only annotations (title, description).
-	Annotation bool   `json:"annotation,omitempty"`
-	Message    string `json:"message"`
-}
-
-// Breaking returns the changes that break the mode.
-func (v *Compat) Breaking() []Change {
-	var out []Change
-	for _, ch := range v.Changes {
-		if ch.Breaking {
-			out = append(out, ch)
-		}
-	}
-	return out
-}
-
 // CompatOption configures Compat.
 type CompatOption func(url.Values)
 
@@ -170,7 +119,7 @@ func UnderPolicy(policy string) CompatOption {
 // a schema (either may be "latest"), under the schema's compatibility
 // mode and the server's policy, or those the options name. An unknown
 // mode or policy is an *APIError of status 400.
-func (c *Client) Compat(ctx context.Context, id, from, to string, opts ...CompatOption) (*Compat, error) {
+func (c *Client) Compat(ctx context.Context, id, from, to string, opts ...CompatOption) (*api.Compat, error) {
 	u, err := endpoint(c.base, "compat", id, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("compat %s %s..%s: %w", id, from, to, err)
@@ -186,7 +135,7 @@ func (c *Client) Compat(ctx context.Context, id, from, to string, opts ...Compat
 	if err != nil {
 		return nil, fmt.Errorf("compat %s %s..%s: %w", id, from, to, err)
 	}
-	var v Compat
+	var v api.Compat
 	if err := decodeJSON(rep.body, &v); err != nil {
 		return nil, fmt.Errorf("compat %s %s..%s: %w", id, from, to, err)
 	}

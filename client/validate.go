@@ -13,27 +13,12 @@ import (
 	"github.com/schemareg/schemareg/api"
 )
 
-// Result is the verdict on one data document.
+// Result is the verdict on one data document, as the server answers it,
+// and the version of the schema that judged it.
 type Result struct {
-	// Line is the document's 1-based line in an NDJSON batch, blank lines
-	// counted; 0 for Validate.
-	Line  int  `json:"line,omitempty"`
-	Valid bool `json:"valid"`
-	// Errors lists why the document is invalid; empty when it is valid.
-	Errors []DataError `json:"errors"`
+	api.Result
 	// Version is the version of the schema that judged the document.
 	Version string `json:"-"`
-}
-
-// DataError is one reason a data document is invalid.
-type DataError struct {
-	// Path is the JSON pointer of the offending value in the data, "" for
-	// the root.
-	Path string `json:"path"`
-	// Keyword is the schema keyword that failed, e.g. "enum", "required";
-	// "parse" for a line that is not JSON.
-	Keyword string `json:"keyword"`
-	Message string `json:"message"`
 }
 
 // ValidateOption configures Validate and ValidateBatch.
@@ -93,18 +78,17 @@ func (c *Client) Validate(ctx context.Context, id string, doc any, opts ...Valid
 	if err != nil {
 		return nil, fmt.Errorf("validate against %s %s: %w", id, version, err)
 	}
-	var res Result
-	if err := decodeJSON(rep.body, &res); err != nil {
+	res := Result{Version: rep.header.Get("X-Schema-Version")}
+	if err := decodeJSON(rep.body, &res.Result); err != nil {
 		return nil, fmt.Errorf("validate against %s %s: %w", id, version, err)
 	}
-	res.Version = rep.header.Get("X-Schema-Version")
 	return &res, nil
 }
 
 // batchLine is one line of the answer to a batch: a Result, or the error
 // that ends the batch.
 type batchLine struct {
-	Result
+	api.Result
 	Error *api.Error `json:"error"`
 }
 
@@ -157,8 +141,7 @@ func (c *Client) ValidateBatch(ctx context.Context, id string, r io.Reader, opts
 				yield(Result{}, fmt.Errorf("validate batch against %s %s: %w", id, version, streamError(line.Error)))
 				return
 			}
-			line.Result.Version = version
-			if !yield(line.Result, nil) {
+			if !yield(Result{Result: line.Result, Version: version}, nil) {
 				return
 			}
 		}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/schemareg/schemareg/api"
 )
 
 // validHandler answers POST /schema/{id}/compat like the server: a
@@ -19,9 +21,9 @@ import (
 // line as it comes; end, when set, is closed once the batch's body ends.
 func validHandler(end chan<- struct{}) http.HandlerFunc {
 	result := func(n int, line []byte) []byte {
-		res := Result{Line: n, Valid: true, Errors: []DataError{}}
+		res := api.Result{Line: n, Valid: true, Errors: []api.DataError{}}
 		if bytes.Contains(line, []byte("bad")) {
-			res.Valid, res.Errors = false, []DataError{{Path: "/side", Keyword: "enum", Message: "value must be one of 'B', 'S'"}}
+			res.Valid, res.Errors = false, []api.DataError{{Path: "/side", Keyword: "enum", Message: "value must be one of 'B', 'S'"}}
 		}
 		out, _ := json.Marshal(res)
 		return append(out, '\n')

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
@@ -137,7 +138,7 @@ func (h *history) reports(changes []fileChange, violations []Violation, mode doc
 		}
 		s.Path = p
 		if s.Changes == nil {
-			s.Changes = []compat.Change{}
+			s.Changes = []api.Change{}
 		}
 		r := &s
 		byPath[p] = r

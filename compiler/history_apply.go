@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/compiler/semver"
@@ -111,7 +112,7 @@ func (h *history) apply(st *step) error {
 		if st == nil {
 			st = &schemaState{entry: bundle.Schema{ID: d.ID, Path: d.Path}}
 			h.schemas[d.ID] = st
-			res := compat.DiffResult{Compatible: true, Changes: []compat.Change{}}
+			res := compat.DiffResult{Compatible: true, Changes: []api.Change{}}
 			if err := h.publish(st, d, ci, semver.BumpNone, res, deps); err != nil {
 				return err
 			}
@@ -189,7 +190,7 @@ func (h *history) judge(st *schemaState, d *document.Document, ci commitInfo, de
 	return ev, h.publish(st, d, ci, ev.made, ev.res, deps)
 }
 
-func firstBreaking(changes []compat.Change) string {
+func firstBreaking(changes []api.Change) string {
 	for _, c := range changes {
 		if c.Breaking {
 			return ": " + c.Message
@@ -249,7 +250,7 @@ func (h *history) publish(st *schemaState, d *document.Document, ci commitInfo, 
 	}
 	changes := res.Changes
 	if changes == nil {
-		changes = []compat.Change{}
+		changes = []api.Change{}
 	}
 	h.globalIDs++
 	v := bundle.Version{

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/compiler/semver"
@@ -87,8 +88,8 @@ type SchemaReport struct {
 	// bad bump, the problem for an invalid file; 0 when there is none.
 	Line int `json:"line,omitempty"`
 	// Notice is set for a bump larger than required.
-	Notice  string          `json:"notice,omitempty"`
-	Changes []compat.Change `json:"changes"`
+	Notice  string       `json:"notice,omitempty"`
+	Changes []api.Change `json:"changes"`
 	// Problems are set when the file at head is invalid (VerdictInvalid).
 	Problems []document.Problem `json:"problems,omitempty"`
 	// Dependents are the schemas whose latest version refers to this one,

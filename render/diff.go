@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/internal/text"
 )
@@ -57,7 +58,7 @@ func WriteDiff(w io.Writer, format, file string, r compat.DiffResult) error {
 // written as [].
 func WriteJSON(w io.Writer, r compat.DiffResult) error {
 	if r.Changes == nil {
-		r.Changes = []compat.Change{}
+		r.Changes = []api.Change{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -77,7 +78,7 @@ func Summary(r compat.DiffResult) string {
 
 // Verdict names how a change fares under the result's mode: "breaking",
 // "annotation" or "compatible".
-func Verdict(c compat.Change) string {
+func Verdict(c api.Change) string {
 	switch {
 	case c.Breaking:
 		return "breaking"
@@ -145,7 +146,7 @@ func WriteText(w io.Writer, file string, r compat.DiffResult, color bool) error 
 // LineText says where a change is: its line in the new file and, for
 // something only the old file has, "(old N)" for its line there; "" when
 // neither is known.
-func LineText(c compat.Change) string {
+func LineText(c api.Change) string {
 	var s string
 	if c.Line > 0 {
 		s = strconv.Itoa(c.Line)

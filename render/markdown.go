@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/compat"
 )
 
@@ -38,7 +39,7 @@ func MarkdownHeading(file string, r compat.DiffResult) string {
 // WriteMarkdownTable writes changes as a Markdown table: verdict, kind,
 // path, line, backward, forward and message. Breaking rows are marked ❌
 // and their verdict is bold.
-func WriteMarkdownTable(w io.Writer, changes []compat.Change) error {
+func WriteMarkdownTable(w io.Writer, changes []api.Change) error {
 	var b strings.Builder
 	b.WriteString("| | Verdict | Kind | Path | Line | Backward | Forward | Message |\n")
 	b.WriteString("|---|---|---|---|---:|:---:|:---:|---|\n")
@@ -52,7 +53,7 @@ func WriteMarkdownTable(w io.Writer, changes []compat.Change) error {
 
 // MarkdownRow is one change as a row of the WriteMarkdownTable table,
 // without the line break.
-func MarkdownRow(c compat.Change) string {
+func MarkdownRow(c api.Change) string {
 	mark, verdict := "", Verdict(c)
 	switch verdict {
 	case "breaking":

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/compiler/document"
@@ -17,7 +18,7 @@ import (
 )
 
 func sampleResult() compat.DiffResult {
-	return compat.DiffResult{Compatible: false, Bump: semver.BumpMajor, Mode: document.ModeBackward, Policy: compat.PolicyLenient, Changes: []compat.Change{
+	return compat.DiffResult{Compatible: false, Bump: semver.BumpMajor, Mode: document.ModeBackward, Policy: compat.PolicyLenient, Changes: []api.Change{
 		{Kind: "ENUM_ARRAY_NARROWED", Path: "#/properties/side/enum", Line: 12, Forward: true, Breaking: true,
 			Message: `field "side": enum value "S" removed; data written with 1.x may hold it`},
 		{Kind: "TITLE_CHANGED", Path: "#/", Line: 3, Backward: true, Forward: true, Annotation: true,

@@ -9,34 +9,15 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
-// ArrowSchema is the body of GET /schema/{id}/{version}/arrow?format=json:
-// the fields of the Arrow schema the IPC bytes hold, and the document's
-// arrow block as written (null when the document has none and every type
-// is the default mapping).
-type ArrowSchema struct {
-	ID      string          `json:"id"`
-	Version string          `json:"version"`
-	Digest  string          `json:"digest"`
-	Fields  []ArrowField    `json:"fields"`
-	Block   json.RawMessage `json:"block"`
-}
-
-// ArrowField is one field of an ArrowSchema; Type is Arrow's own notation,
-// e.g. "timestamp[us, tz=UTC]".
-type ArrowField struct {
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Nullable bool   `json:"nullable"`
-}
-
 // handleArrow answers GET /schema/{id}/{version}/arrow: the version's Arrow
 // schema as IPC stream bytes, which arrow::ipc::ReadSchema reads, or with
-// ?format=json as an ArrowSchema.
+// ?format=json as an api.ArrowSchema.
 func (s *Server) handleArrow(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -98,7 +79,7 @@ func (s *Server) arrowRep(ctx context.Context, id string, info *etcdstore.Versio
 	return v.(*rep), nil
 }
 
-// arrowJSON returns a version's ArrowSchema, ready to send.
+// arrowJSON returns a version's api.ArrowSchema, ready to send.
 func (s *Server) arrowJSON(ctx context.Context, id string, info *etcdstore.VersionInfo, ipcBytes []byte) (*rep, error) {
 	v, err := s.cache.load(ctx, ckey{kind: kindArrowJSON, a: id, b: info.Arrow + " " + info.Digest}, func(ctx context.Context) (any, int64, error) {
 		rd, err := ipc.NewReader(bytes.NewReader(ipcBytes))
@@ -106,9 +87,9 @@ func (s *Server) arrowJSON(ctx context.Context, id string, info *etcdstore.Versi
 			return nil, 0, fmt.Errorf("arrow schema of %s %s: %w: %v", id, info.Version, bundle.ErrCorrupt, err)
 		}
 		defer rd.Release()
-		out := ArrowSchema{ID: id, Version: info.Version, Digest: info.Arrow, Block: json.RawMessage("null")}
+		out := api.ArrowSchema{ID: id, Version: info.Version, Digest: info.Arrow, Block: json.RawMessage("null")}
 		for _, f := range rd.Schema().Fields() {
-			out.Fields = append(out.Fields, ArrowField{Name: f.Name, Type: f.Type.String(), Nullable: f.Nullable})
+			out.Fields = append(out.Fields, api.ArrowField{Name: f.Name, Type: f.Type.String(), Nullable: f.Nullable})
 		}
 		d, err := s.document(ctx, id, info)
 		if err != nil {

@@ -4,20 +4,12 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/compiler/semver"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
-
-// Compat is the body of GET /compat/{id}/{from}/{to}: the compatibility
-// engine's verdict on going from one version to the other.
-type Compat struct {
-	ID   string `json:"id"`
-	From string `json:"from"`
-	To   string `json:"to"`
-	compat.DiffResult
-}
 
 // handleCompat answers GET /compat/{id}/{from}/{to}: the verdict and the
 // changes between two versions (either may be "latest"), under the
@@ -166,14 +158,15 @@ func (s *Server) compat(ctx context.Context, g *generation, id string, old, cur 
 			compat.MergeTransitive(&res, compat.Diff(bd.doc, nd.doc, opts), v.Version)
 		}
 		if res.Changes == nil {
-			res.Changes = []compat.Change{}
+			res.Changes = []api.Change{}
 		}
 		// The documents are canonical bytes on one line: a line number
 		// would point nowhere in the files the versions were committed as.
 		for i := range res.Changes {
 			res.Changes[i].Line, res.Changes[i].OldLine = 0, 0
 		}
-		rp, err := jsonRep(Compat{ID: id, From: old.Version, To: cur.Version, DiffResult: res})
+		rp, err := jsonRep(api.Compat{ID: id, From: old.Version, To: cur.Version, Compatible: res.Compatible,
+			Bump: res.Bump.String(), Mode: string(res.Mode), Policy: string(res.Policy), Changes: res.Changes})
 		if err != nil {
 			return nil, 0, err
 		}

@@ -13,40 +13,6 @@ import (
 	"github.com/schemareg/schemareg/compiler/semver"
 )
 
-// Verdict is the server's judgement of a proposed version of a schema, the
-// one the compiler will make when the version lands in Git.
-type Verdict struct {
-	ID      string `json:"id"`
-	Version string `json:"version"`
-	// Latest is the latest published version, "" for a new schema.
-	Latest string `json:"latest,omitempty"`
-	// Status is "new_schema", "new_version" or "unchanged".
-	Status     string        `json:"status"`
-	Mode       document.Mode `json:"mode"`
-	Policy     compat.Policy `json:"policy"`
-	Compatible bool          `json:"compatible"`
-	// Bump is the bump the version makes; RequiredBump the smallest the
-	// changes allow, and NextVersion the smallest version that makes it.
-	Bump         semver.Bump `json:"bump"`
-	RequiredBump semver.Bump `json:"required_bump"`
-	NextVersion  string      `json:"next_version,omitempty"`
-	// Allowed reports whether the version may be published.
-	Allowed bool `json:"allowed"`
-	// Path is the schema's file in the schemas repository.
-	Path    string          `json:"path"`
-	Changes []compat.Change `json:"changes"`
-}
-
-// Created is the body of a POST /schema/{id} that did not fail: a dry run,
-// an unchanged document, or a commit.
-type Created struct {
-	Verdict Verdict `json:"verdict"`
-	DryRun  bool    `json:"dry_run,omitempty"`
-	Commit  string  `json:"commit,omitempty"`
-	Branch  string  `json:"branch,omitempty"`
-	Message string  `json:"message"`
-}
-
 // handleCreate answers POST /schema/{id}: a new version, judged against the
 // latest. Git stays authoritative: with a GitTarget the server commits the
 // file (202, naming the commit) for an authenticated writer; without one it
@@ -97,9 +63,9 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case v.Status == "unchanged":
-		s.writeCreated(w, r, http.StatusOK, Created{Verdict: *v, DryRun: dryRun, Message: fmt.Sprintf("%s %s is published with this content already", id, v.Version)})
+		s.writeCreated(w, r, http.StatusOK, api.Created{Verdict: *v, DryRun: dryRun, Message: fmt.Sprintf("%s %s is published with this content already", id, v.Version)})
 	case dryRun:
-		s.writeCreated(w, r, http.StatusOK, Created{Verdict: *v, DryRun: true, Message: "dry run: nothing written"})
+		s.writeCreated(w, r, http.StatusOK, api.Created{Verdict: *v, DryRun: true, Message: "dry run: nothing written"})
 	default:
 		hash, err := s.git.commit(ctx, v.Path, body, commitMessage(v), writer, s.opts.Now(), func(old []byte) error { return checkBranchFile(id, doc, old) })
 		if err != nil {
@@ -107,14 +73,14 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.logger.Info("committed new version", LogKeyRequestID, requestID(w), LogKeySchema, id, LogKeyVersion, v.Version, LogKeyCommit, hash, "writer", writer.Name, "via", writer.Via)
-		s.writeCreated(w, r, http.StatusAccepted, Created{Verdict: *v, Commit: hash, Branch: s.git.t.Branch,
+		s.writeCreated(w, r, http.StatusAccepted, api.Created{Verdict: *v, Commit: hash, Branch: s.git.t.Branch,
 			Message: fmt.Sprintf("committed %s to %s; the version is served once the commit is compiled and synced", v.Path, s.git.t.Branch)})
 	}
 }
 
 // judge parses and compiles a proposed document and compares it with the
 // latest version. A refusal is an *Error carrying the verdict.
-func (s *Server) judge(ctx context.Context, id string, body []byte) (*Verdict, *document.Document, error) {
+func (s *Server) judge(ctx context.Context, id string, body []byte) (*api.Verdict, *document.Document, error) {
 	d, err := parseDocument(id, body)
 	if err != nil {
 		return nil, nil, err
@@ -126,16 +92,17 @@ func (s *Server) judge(ctx context.Context, id string, body []byte) (*Verdict, *
 	if err != nil {
 		return nil, nil, err
 	}
-	v := &Verdict{ID: id, Version: d.doc.Version.String(), Policy: s.opts.Policy, Changes: []compat.Change{}}
+	none := semver.BumpNone.String()
+	v := &api.Verdict{ID: id, Version: d.doc.Version.String(), Policy: string(s.opts.Policy), Bump: none, RequiredBump: none, Changes: []api.Change{}}
 	e, ok := g.byID[id]
 	if !ok {
 		dir := "schemas"
 		if s.git != nil {
 			dir = s.git.t.Dir
 		}
-		v.Status, v.Mode, v.Compatible, v.Allowed, v.Path = "new_schema", d.doc.Compatibility, true, true, dir+"/"+id+".json"
+		v.Status, v.Mode, v.Compatible, v.Allowed, v.Path = "new_schema", string(d.doc.Compatibility), true, true, dir+"/"+id+".json"
 		if v.Mode == "" {
-			v.Mode = document.ModeBackward
+			v.Mode = string(document.ModeBackward)
 		}
 		return v, d.doc, s.compiles(ctx, g, d)
 	}
@@ -155,19 +122,20 @@ func (s *Server) judge(ctx context.Context, id string, body []byte) (*Verdict, *
 		return nil, nil, err
 	}
 	if bytes.Equal(prev.doc.Canonical, d.doc.Canonical) {
-		v.Status, v.Mode, v.Compatible, v.Allowed = "unchanged", document.Mode(e.Compatibility), true, true
+		v.Status, v.Mode, v.Compatible, v.Allowed = "unchanged", e.Compatibility, true, true
 		return v, d.doc, nil
 	}
 	res, err := s.diffNew(ctx, g, vs, prev, d, document.Mode(e.Compatibility))
 	if err != nil {
 		return nil, nil, err
 	}
-	v.Status, v.Mode, v.Compatible, v.RequiredBump, v.Changes = "new_version", res.Mode, res.Compatible, res.Bump, res.Changes
+	v.Status, v.Mode, v.Compatible, v.RequiredBump, v.Changes = "new_version", string(res.Mode), res.Compatible, res.Bump.String(), res.Changes
 	old := prev.doc.Version
-	v.Bump = d.doc.Version.BumpFrom(old)
+	bump := d.doc.Version.BumpFrom(old)
+	v.Bump = bump.String()
 	v.NextVersion = nextVersion(old, max(res.Bump, semver.BumpPatch))
 	cmp := d.doc.Version.Compare(old)
-	v.Allowed = cmp > 0 && (old.Pre != "" || v.Bump >= res.Bump)
+	v.Allowed = cmp > 0 && (old.Pre != "" || bump >= res.Bump)
 	var msg string
 	switch {
 	case cmp == 0:
@@ -255,7 +223,7 @@ func checkBranchFile(id string, d *document.Document, old []byte) error {
 	return nil
 }
 
-func commitMessage(v *Verdict) string {
+func commitMessage(v *api.Verdict) string {
 	if v.Latest == "" {
 		return fmt.Sprintf("schemas: add %s %s\n", v.ID, v.Version)
 	}
@@ -263,7 +231,7 @@ func commitMessage(v *Verdict) string {
 		v.ID, v.Version, v.Bump, v.Latest, v.RequiredBump, len(v.Changes))
 }
 
-func (s *Server) writeCreated(w http.ResponseWriter, r *http.Request, code int, c Created) {
+func (s *Server) writeCreated(w http.ResponseWriter, r *http.Request, code int, c api.Created) {
 	data, err := api.Encode(c)
 	if err != nil {
 		s.writeError(w, r, err)

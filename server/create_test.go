@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/schemareg/schemareg/api"
-	"github.com/schemareg/schemareg/compiler/semver"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
 )
 
@@ -42,8 +41,8 @@ func addRequired(doc map[string]any) {
 }
 
 type refusal struct {
-	Error   api.Error `json:"error"`
-	Verdict Verdict   `json:"verdict"`
+	Error   api.Error   `json:"error"`
+	Verdict api.Verdict `json:"verdict"`
 }
 
 func TestCreateWithoutGit(t *testing.T) {
@@ -62,13 +61,13 @@ func TestCreateWithoutGit(t *testing.T) {
 		}
 		post("/schema/ticks_v1?dry_run=true", next).wantStatus(t, http.StatusOK).decode(t, &ref)
 		v := ref.Verdict
-		if !v.Allowed || v.Status != "new_version" || v.Latest != "1.1.1" || v.RequiredBump != semver.BumpMinor ||
-			v.Bump != semver.BumpMinor || !v.Compatible || v.Path != "schemas/ticks_v1.json" || len(v.Changes) == 0 {
+		if !v.Allowed || v.Status != "new_version" || v.Latest != "1.1.1" || v.RequiredBump != "minor" ||
+			v.Bump != "minor" || !v.Compatible || v.Path != "schemas/ticks_v1.json" || len(v.Changes) == 0 {
 			t.Errorf("verdict %+v", v)
 		}
 	})
 	t.Run("DryRun", func(t *testing.T) {
-		var c Created
+		var c api.Created
 		post("/schema/ticks_v1?dry_run=true", next).wantStatus(t, http.StatusOK).decode(t, &c)
 		if !c.DryRun || !c.Verdict.Allowed || c.Commit != "" {
 			t.Errorf("dry run %+v", c)
@@ -79,7 +78,7 @@ func TestCreateWithoutGit(t *testing.T) {
 		var ref refusal
 		post("/schema/ticks_v1?dry_run=true", editTicks(t, h, "1.2.0", addRequired)).wantStatus(t, http.StatusConflict).decode(t, &ref)
 		v := ref.Verdict
-		if ref.Error.Code != "conflict" || v.Allowed || v.Compatible || v.RequiredBump != semver.BumpMajor || v.NextVersion != "2.0.0" || len(v.Changes) == 0 {
+		if ref.Error.Code != "conflict" || v.Allowed || v.Compatible || v.RequiredBump != "major" || v.NextVersion != "2.0.0" || len(v.Changes) == 0 {
 			t.Errorf("refusal %+v", ref)
 		}
 		post("/schema/ticks_v1", editTicks(t, h, "2.0.0", addRequired)).wantStatus(t, http.StatusForbidden)
@@ -94,14 +93,14 @@ func TestCreateWithoutGit(t *testing.T) {
 		}
 	})
 	t.Run("Unchanged", func(t *testing.T) {
-		var c Created
+		var c api.Created
 		post("/schema/ticks_v1?dry_run=true", h.file("ticks_v1", "1.1.1")).wantStatus(t, http.StatusOK).decode(t, &c)
 		if c.Verdict.Status != "unchanged" {
 			t.Errorf("verdict %+v", c.Verdict)
 		}
 	})
 	t.Run("NewSchema", func(t *testing.T) {
-		var c Created
+		var c api.Created
 		post("/schema/fresh_v1?dry_run=1", testrepo.Synthetic("fresh_v1", "1.0.0")).wantStatus(t, http.StatusOK).decode(t, &c)
 		if v := c.Verdict; v.Status != "new_schema" || !v.Allowed || v.Path != "schemas/fresh_v1.json" || v.Latest != "" {
 			t.Errorf("verdict %+v", v)
@@ -125,7 +124,7 @@ func TestCreateCommits(t *testing.T) {
 	post := func(body []byte) *response {
 		return ts.do(t, http.MethodPost, "/schema/ticks_v1", body, "Content-Type: application/json", "Authorization: Bearer "+aliceToken)
 	}
-	var c Created
+	var c api.Created
 	post(ticks120(t, h)).wantStatus(t, http.StatusAccepted).decode(t, &c)
 	if c.Commit == "" || c.Branch != testrepo.Branch || !c.Verdict.Allowed {
 		t.Fatalf("created %+v", c)

@@ -67,7 +67,7 @@ func (h *eventHub) publish(ev api.Event, first bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	cur := ev
-	cur.Changes = []api.Change{}
+	cur.Changes = []api.EventChange{}
 	if first || h.base == 0 {
 		h.base, h.cur = ev.Revision, cur
 		h.wake()
@@ -148,7 +148,7 @@ func (h *eventHub) since(after int64) ([]streamEvent, int64, <-chan struct{}) {
 // alone is listed.
 func (s *Server) generationEvent(ctx context.Context, old, g *generation) (api.Event, bool) {
 	ev := api.Event{Revision: g.modRev, Generation: g.cur.Generation, Commit: g.cur.Commit,
-		Published: g.cur.Published, Changes: []api.Change{}}
+		Published: g.cur.Published, Changes: []api.EventChange{}}
 	if old == nil {
 		return ev, true
 	}
@@ -162,14 +162,14 @@ func (s *Server) generationEvent(ctx context.Context, old, g *generation) (api.E
 	for _, e := range g.schemas {
 		o, ok := old.byID[e.ID]
 		if !ok {
-			ev.Changes = append(ev.Changes, api.Change{ID: e.ID, Change: api.ChangeAdded,
+			ev.Changes = append(ev.Changes, api.EventChange{ID: e.ID, Change: api.ChangeAdded,
 				Versions: s.addedVersions(ctx, nil, &e), Latest: e.Latest, Deprecated: e.Deprecated})
 			continue
 		}
 		if *o == e {
 			continue
 		}
-		c := api.Change{ID: e.ID, Latest: e.Latest, Deprecated: e.Deprecated}
+		c := api.EventChange{ID: e.ID, Latest: e.Latest, Deprecated: e.Deprecated}
 		if o.Count != e.Count || o.Latest != e.Latest {
 			c.Versions = s.addedVersions(ctx, o, &e)
 		}
@@ -187,10 +187,10 @@ func (s *Server) generationEvent(ctx context.Context, old, g *generation) (api.E
 	}
 	for _, o := range old.schemas {
 		if _, ok := g.byID[o.ID]; !ok {
-			ev.Changes = append(ev.Changes, api.Change{ID: o.ID, Change: api.ChangeRemoved})
+			ev.Changes = append(ev.Changes, api.EventChange{ID: o.ID, Change: api.ChangeRemoved})
 		}
 	}
-	slices.SortFunc(ev.Changes, func(a, b api.Change) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(ev.Changes, func(a, b api.EventChange) int { return cmp.Compare(a.ID, b.ID) })
 	return ev, false
 }
 

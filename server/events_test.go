@@ -132,7 +132,7 @@ func TestEventsSSE(t *testing.T) {
 	}
 	commitTicks(t, h, "1.2.0", "seq")
 	ev := s.nextEvent(t)
-	want := []api.Change{{ID: "ticks_v1", Change: api.ChangeVersions, Versions: []string{"1.2.0"}, Latest: "1.2.0"}}
+	want := []api.EventChange{{ID: "ticks_v1", Change: api.ChangeVersions, Versions: []string{"1.2.0"}, Latest: "1.2.0"}}
 	if ev.kind != api.EventGeneration || ev.data.Generation != h.bundle.Manifest.Generation {
 		t.Fatalf("event %+v, want generation %s", ev, h.bundle.Manifest.Generation)
 	}
@@ -250,7 +250,7 @@ func TestEventsWebSocket(t *testing.T) {
 	}
 	commitTicks(t, h, "1.2.0", "seq")
 	m := read()
-	want := []api.Change{{ID: "ticks_v1", Change: api.ChangeVersions, Versions: []string{"1.2.0"}, Latest: "1.2.0"}}
+	want := []api.EventChange{{ID: "ticks_v1", Change: api.ChangeVersions, Versions: []string{"1.2.0"}, Latest: "1.2.0"}}
 	if m.Event != api.EventGeneration || m.ID <= ready.ID {
 		t.Fatalf("message %+v after ready %d", m, ready.ID)
 	}
@@ -322,7 +322,7 @@ func TestEventsAddedSchema(t *testing.T) {
 	}
 	h.publish()
 	ev := s.nextEvent(t)
-	want := []api.Change{{ID: "orders_v1", Change: api.ChangeAdded, Versions: []string{"1.0.0"}, Latest: "1.0.0"}}
+	want := []api.EventChange{{ID: "orders_v1", Change: api.ChangeAdded, Versions: []string{"1.0.0"}, Latest: "1.0.0"}}
 	if diff := cmp.Diff(want, ev.data.Changes); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
 	}
@@ -332,7 +332,7 @@ func TestEventHubHistory(t *testing.T) {
 	var h eventHub
 	h.publish(api.Event{Revision: 10}, true)
 	for rev := int64(11); rev < 11+eventHistory+10; rev++ {
-		h.publish(api.Event{Revision: rev, Changes: []api.Change{{ID: "a"}}}, false)
+		h.publish(api.Event{Revision: rev, Changes: []api.EventChange{{ID: "a"}}}, false)
 	}
 	last := int64(10 + eventHistory + 10)
 	tests := []struct {

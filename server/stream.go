@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/schemareg/schemareg/compiler/validate"
+	"github.com/schemareg/schemareg/api"
 )
 
 // errLineTooLong reports an NDJSON line over the body limit.
@@ -58,14 +58,14 @@ func (s *Server) validateStream(w http.ResponseWriter, r *http.Request, v *compi
 		}
 		switch {
 		case err == errLineTooLong:
-			st.out = appendResult(st.out[:0], n, []validate.DataError{{Keyword: "parse", Message: "line over " + strconv.Itoa(st.maxLine) + " bytes"}})
+			st.out = appendResult(st.out[:0], n, []api.DataError{{Keyword: "parse", Message: "line over " + strconv.Itoa(st.maxLine) + " bytes"}})
 			rejected++
 		case len(bytes.TrimSpace(line)) == 0:
 			continue
 		default:
 			errs, perr := v.v.ValidateJSON(line)
 			if perr != nil {
-				errs = []validate.DataError{{Keyword: "parse", Message: perr.Error()}}
+				errs = []api.DataError{{Keyword: "parse", Message: perr.Error()}}
 			}
 			if len(errs) > 0 {
 				rejected++
@@ -125,7 +125,7 @@ func trimNewline(b []byte) []byte {
 }
 
 // appendResult appends one result line: {"line":n,"valid":b,"errors":[...]}.
-func appendResult(b []byte, n int, errs []validate.DataError) []byte {
+func appendResult(b []byte, n int, errs []api.DataError) []byte {
 	b = append(b, `{"line":`...)
 	b = strconv.AppendInt(b, int64(n), 10)
 	if len(errs) == 0 {

@@ -13,15 +13,6 @@ import (
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
-// Result is the answer to one data document: the body of POST
-// /schema/{id}/compat for one JSON document, and, with Line, one line of
-// the answer to an NDJSON batch.
-type Result struct {
-	Line   int                  `json:"line,omitempty"`
-	Valid  bool                 `json:"valid"`
-	Errors []validate.DataError `json:"errors"`
-}
-
 // compiledValidator is a validator with the version it checks.
 type compiledValidator struct {
 	v       *validate.Validator
@@ -149,12 +140,12 @@ func (s *Server) handleValidate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(ErrBadRequest, "the body is not JSON: %v", err))
 		return
 	}
-	res := Result{Valid: true, Errors: errs}
+	res := api.Result{Valid: true, Errors: errs}
 	if len(res.Errors) > 0 {
 		res.Valid = false
 		s.metrics.rowsRejected.Inc()
 	} else {
-		res.Errors = []validate.DataError{}
+		res.Errors = []api.DataError{}
 	}
 	s.metrics.rowsChecked.Inc()
 	out, err := api.Encode(res)

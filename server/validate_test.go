@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/schemareg/schemareg/api"
 )
 
 const (
@@ -24,7 +26,7 @@ func TestValidateOne(t *testing.T) {
 		return ts.do(t, http.MethodPost, path, []byte(body), append([]string{"Content-Type: application/json"}, headers...)...)
 	}
 	t.Run("Valid", func(t *testing.T) {
-		var res Result
+		var res api.Result
 		r := post("/schema/ticks_v1/compat", goodTick).wantStatus(t, http.StatusOK)
 		r.decode(t, &res)
 		if !res.Valid || res.Errors == nil || len(res.Errors) != 0 {
@@ -38,7 +40,7 @@ func TestValidateOne(t *testing.T) {
 		}
 	})
 	t.Run("Invalid", func(t *testing.T) {
-		var res Result
+		var res api.Result
 		post("/schema/ticks_v1/compat", badTick).wantStatus(t, http.StatusOK).decode(t, &res)
 		if res.Valid || len(res.Errors) != 2 {
 			t.Fatalf("result %+v, want two errors", res)
@@ -56,7 +58,7 @@ func TestValidateOne(t *testing.T) {
 	})
 	t.Run("OlderVersion", func(t *testing.T) {
 		// 1.0.0 has no exchange and no other property may appear.
-		var res Result
+		var res api.Result
 		post("/schema/ticks_v1/compat?version=1.0.0", goodTick).wantStatus(t, http.StatusOK).decode(t, &res)
 		if res.Valid || len(res.Errors) != 1 || res.Errors[0].Keyword != "additionalProperties" {
 			t.Errorf("result %+v, want additionalProperties", res)
@@ -68,7 +70,7 @@ func TestValidateOne(t *testing.T) {
 	t.Run("CrossSchemaRef", func(t *testing.T) {
 		// quotes_v1 takes its symbol from instruments_v1.
 		quote := `{"ts":"2026-01-02T15:04:05Z","symbol":"%s","bid":1,"ask":2,"bid_size":1,"ask_size":1}`
-		var res Result
+		var res api.Result
 		post("/schema/quotes_v1/compat", fmt.Sprintf(quote, "AAPL")).wantStatus(t, http.StatusOK).decode(t, &res)
 		if !res.Valid {
 			t.Errorf("valid quote: %+v", res)
@@ -189,7 +191,7 @@ func TestValidateNDJSON(t *testing.T) {
 		if !sc.Scan() {
 			t.Fatalf("no first result: %v", sc.Err())
 		}
-		var first Result
+		var first api.Result
 		if err := json.Unmarshal(sc.Bytes(), &first); err != nil || first.Line != 1 || !first.Valid {
 			t.Fatalf("first result %s (%v)", sc.Bytes(), err)
 		}
@@ -198,19 +200,19 @@ func TestValidateNDJSON(t *testing.T) {
 		if !sc.Scan() {
 			t.Fatalf("no second result: %v", sc.Err())
 		}
-		var second Result
+		var second api.Result
 		if err := json.Unmarshal(sc.Bytes(), &second); err != nil || second.Line != 2 || second.Valid {
 			t.Fatalf("second result %s (%v)", sc.Bytes(), err)
 		}
 	})
 }
 
-func decodeResults(t *testing.T, body []byte) []Result {
+func decodeResults(t *testing.T, body []byte) []api.Result {
 	t.Helper()
-	var out []Result
+	var out []api.Result
 	dec := json.NewDecoder(bytes.NewReader(body))
 	for dec.More() {
-		var r Result
+		var r api.Result
 		if err := dec.Decode(&r); err != nil {
 			t.Fatalf("result line: %v in %s", err, body)
 		}
@@ -219,7 +221,7 @@ func decodeResults(t *testing.T, body []byte) []Result {
 	return out
 }
 
-func hasKeyword(r Result, kw string) bool {
+func hasKeyword(r api.Result, kw string) bool {
 	for _, e := range r.Errors {
 		if e.Keyword == kw {
 			return true

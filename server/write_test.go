@@ -16,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/server/internal/testrepo"
 )
 
@@ -95,7 +96,7 @@ func TestWriteNeedsAuthentication(t *testing.T) {
 		t.Fatalf("a refused write moved the branch to %s", c.Hash)
 	}
 
-	var c Created
+	var c api.Created
 	ts.do(t, http.MethodPost, "/schema/ticks_v1", body, ct, auth).wantStatus(t, http.StatusAccepted).decode(t, &c)
 	commit := branchCommit(t, bare)
 	if commit.Hash.String() != c.Commit || commit.Author.Name != "bob" || !strings.Contains(commit.Message, "Written-by: bob (bearer token)") {
@@ -207,7 +208,7 @@ func TestWriteTwoServersShareARepository(t *testing.T) {
 				body, _ := io.ReadAll(resp.Body)
 				t.Logf("write %d: %s", i, body)
 			}
-			var c Created
+			var c api.Created
 			if resp.StatusCode == http.StatusAccepted {
 				if err := json.NewDecoder(resp.Body).Decode(&c); err != nil {
 					t.Error(err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
@@ -65,10 +66,10 @@ func syntheticBundle(tb testing.TB, n, v int) *bundle.Bundle {
 				h.bump, h.required = "none", "none"
 			case k%5 == 0:
 				h.bump, h.required, h.compatible = "major", "major", false
-				h.changes = []bundle.Change{{Kind: "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", Path: fmt.Sprintf("#/properties/extra_%d", k-2),
+				h.changes = []api.Change{{Kind: "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", Path: fmt.Sprintf("#/properties/extra_%d", k-2),
 					Forward: true, Breaking: true, Message: fmt.Sprintf("Property \"extra_%d\" was removed.", k-2)}}
 			default:
-				h.changes = []bundle.Change{{Kind: "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", Path: fmt.Sprintf("#/properties/extra_%d", k),
+				h.changes = []api.Change{{Kind: "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", Path: fmt.Sprintf("#/properties/extra_%d", k),
 					Backward: true, Message: fmt.Sprintf("Optional property \"extra_%d\" was added.", k)}}
 			}
 			docs[id+"@"+ver] = parse(syntheticSchema(id, ver, k))

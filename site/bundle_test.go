@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/arrowschema"
 	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/compiler/document"
@@ -23,7 +24,7 @@ type published struct {
 	commit, time, author string
 	bump, required       string
 	compatible           bool
-	changes              []bundle.Change
+	changes              []api.Change
 }
 
 // Commits of this repository that published the example schemas; the later

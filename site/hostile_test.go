@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
@@ -56,7 +57,7 @@ func hostileBundle(t testing.TB) *bundle.Bundle {
 			Author: "\"><img src=x onerror=window.__xss=14>", Bump: "none", RequiredBump: "none", Compatible: true}
 		if version != "1.0.0" {
 			v.Bump, v.RequiredBump, v.Compatible = "patch", "<b>major</b>", false
-			v.Changes = []bundle.Change{{Kind: "<b>KIND</b>", Path: "#/properties/\"><img src=x onerror=window.__xss=15>",
+			v.Changes = []api.Change{{Kind: "<b>KIND</b>", Path: "#/properties/\"><img src=x onerror=window.__xss=15>",
 				Breaking: true, Message: "<script>window.__xss=16</script>"}}
 		}
 		s.Title, s.Description = d.Title(), d.Description()

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/text"
 )
@@ -119,7 +120,7 @@ type verdict struct {
 
 // changeView is a change with the badge of its effect.
 type changeView struct {
-	bundle.Change
+	api.Change
 	Effect, Class string
 	Anchor        string
 }
@@ -152,7 +153,7 @@ func verdictOf(v *bundle.Version, first bool) verdict {
 }
 
 // changeViews labels each change with its effect.
-func changeViews(changes []bundle.Change) ([]changeView, int) {
+func changeViews(changes []api.Change) ([]changeView, int) {
 	out := make([]changeView, 0, len(changes))
 	breaking := 0
 	for i, c := range changes {

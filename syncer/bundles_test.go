@@ -14,6 +14,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/arrowschema"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/compiler/validate"
@@ -70,7 +71,7 @@ func mustBundle(tb testing.TB, sp spec) *bundle.Bundle {
 			if v == 0 {
 				ver.Bump, ver.RequiredBump = "none", "none"
 			} else {
-				ver.Changes = []bundle.Change{{Kind: "PROPERTY_ADDED", Path: "#/properties/field" + fmt.Sprint(v), Backward: true, Forward: true, Message: "adds a property"}}
+				ver.Changes = []api.Change{{Kind: "PROPERTY_ADDED", Path: "#/properties/field" + fmt.Sprint(v), Backward: true, Forward: true, Message: "adds a property"}}
 			}
 			b.Files[bundle.SchemaFile(id, version)] = data
 			if sp.arrow {

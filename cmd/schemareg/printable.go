@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler"
 	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/compiler/document"
@@ -53,8 +54,8 @@ func (s lineSafeWriter) Write(p []byte) (int, error) {
 // printableChanges returns a copy of changes with the control characters
 // of their pointers and messages escaped: a property name holding a line
 // break prints on one line.
-func printableChanges(cs []compat.Change) []compat.Change {
-	out := make([]compat.Change, len(cs))
+func printableChanges(cs []api.Change) []api.Change {
+	out := make([]api.Change, len(cs))
 	for i, c := range cs {
 		c.Path, c.Message = text.QuoteControl(c.Path), text.QuoteControl(c.Message)
 		out[i] = c

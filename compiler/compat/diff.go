@@ -3,6 +3,7 @@ package compat
 import (
 	"sort"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/compiler/semver"
 )
@@ -36,7 +37,7 @@ type DiffResult struct {
 	Policy Policy        `json:"policy"`
 	// Changes lists every difference, compatible ones included, in
 	// document order when lines are known.
-	Changes []Change `json:"changes"`
+	Changes []api.Change `json:"changes"`
 }
 
 // Diff compares two versions of a schema. Backward compatibility asks
@@ -117,7 +118,7 @@ func MergeTransitive(res *DiffResult, r DiffResult, against string) {
 	res.Bump = RequiredBump(res.Changes)
 }
 
-func hasBreaking(cs []Change, c Change) bool {
+func hasBreaking(cs []api.Change, c api.Change) bool {
 	for _, e := range cs {
 		if e.Breaking && e.Kind == c.Kind && e.Path == c.Path {
 			return true
@@ -173,7 +174,7 @@ func diffDocs(od, nd *sdoc, opts DiffOptions, mode document.Mode) DiffResult {
 
 // assemble turns the findings of both walks into Changes: backward from
 // the first walk, forward from the second, matched by what they are about.
-func assemble(back, fwd []finding, policy Policy, mode document.Mode, od, nd *sdoc) []Change {
+func assemble(back, fwd []finding, policy Policy, mode document.Mode, od, nd *sdoc) []api.Change {
 	back = dedupeFindings(back)
 	forwardOK := make([]bool, len(back))
 	for i := range forwardOK {
@@ -208,16 +209,16 @@ func assemble(back, fwd []finding, policy Policy, mode document.Mode, od, nd *sd
 		lines.ask(f)
 	}
 	label := versionLabel(od)
-	changes := make([]Change, 0, len(back)+len(orphans))
+	changes := make([]api.Change, 0, len(back)+len(orphans))
 	for i, b := range back {
-		c := Change{Kind: b.kind.String(), Path: b.path, Backward: b.kind.compatible(policy),
+		c := api.Change{Kind: b.kind.String(), Path: b.path, Backward: b.kind.compatible(policy),
 			Forward: forwardOK[i], Annotation: b.kind.annotation(), Message: message(b, label)}
 		c.Line, c.OldLine = lines.lines(b)
 		c.Breaking = mode.Backward() && !c.Backward || mode.Forward() && !c.Forward
 		changes = append(changes, c)
 	}
 	for _, f := range orphans {
-		c := Change{Kind: f.kind.String(), Path: f.path, Backward: true, Forward: false,
+		c := api.Change{Kind: f.kind.String(), Path: f.path, Backward: true, Forward: false,
 			Message: "data written with the new schema: " + message(f, "the new schema")}
 		c.Line, c.OldLine = lines.lines(f)
 		c.Breaking = mode.Forward()
@@ -290,7 +291,7 @@ func versionLabel(od *sdoc) string {
 // RequiredBump is the smallest version bump a list of changes requires:
 // major when any change breaks the mode, else minor when any change alters
 // which data is valid, else patch when annotations changed, else none.
-func RequiredBump(changes []Change) semver.Bump {
+func RequiredBump(changes []api.Change) semver.Bump {
 	b := semver.BumpNone
 	for _, c := range changes {
 		switch {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/compiler/semver"
 )
@@ -195,7 +196,7 @@ func TestDiffLinesAndMessages(t *testing.T) {
   }
 }`)
 	r := Diff(old, new, DiffOptions{})
-	want := []Change{{Kind: "ENUM_ARRAY_NARROWED", Path: "#/properties/side/enum", Line: 8, Backward: false, Forward: true,
+	want := []api.Change{{Kind: "ENUM_ARRAY_NARROWED", Path: "#/properties/side/enum", Line: 8, Backward: false, Forward: true,
 		Breaking: true, Message: `field "side": enum value "S" removed; data written with 1.x may hold it`}}
 	if diff := cmp.Diff(want, r.Changes); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)

@@ -1,5 +1,5 @@
 // Package compat diffs two versions of a schema and judges the changes:
-// each difference is a Change of a known kind, backward or forward
+// each difference is an api.Change of a known kind, backward or forward
 // compatible or neither, and the result says whether the compatibility
 // mode holds and which version bump the changes require.
 //

@@ -3,12 +3,7 @@ package compat
 import (
 	"fmt"
 	"strings"
-
-	"github.com/schemareg/schemareg/internal/bundle"
 )
-
-// Change is one classified difference between two versions of a schema.
-type Change = bundle.Change
 
 // Policy is Confluent's compatibility policy for open content models.
 type Policy string

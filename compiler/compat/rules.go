@@ -9,7 +9,7 @@ import (
 
 // KindInfo describes one kind of change the compatibility engine reports.
 type KindInfo struct {
-	// Kind is the stable UPPER_SNAKE name found in Change.Kind.
+	// Kind is the stable UPPER_SNAKE name found in api.Change.Kind.
 	Kind string `json:"kind"`
 	// BackwardStrict and BackwardLenient report whether the change keeps
 	// data written with the old schema valid against the new one, under the

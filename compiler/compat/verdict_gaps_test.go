@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/compiler/validate"
 )
@@ -38,7 +39,7 @@ func runVerdictCases(t *testing.T, cases []verdictCase) {
 	}
 }
 
-func describeChanges(cs []Change) string {
+func describeChanges(cs []api.Change) string {
 	var b strings.Builder
 	for _, c := range cs {
 		b.WriteString("  " + c.Kind + " " + c.Path + "\n")

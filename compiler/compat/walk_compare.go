@@ -14,7 +14,7 @@ const (
 	maxDiffSteps = 200_000 // schema pairs compared
 )
 
-// finding is one change found by a walk, before it becomes a Change.
+// finding is one change found by a walk, before it becomes an api.Change.
 type finding struct {
 	kind kind
 	path string // Confluent's form: "#/properties/side/enum"

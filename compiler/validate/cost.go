@@ -27,7 +27,7 @@ const (
 	MaxEvaluations = 10_000
 	// MaxChecks bounds the checks of one data document: the values it
 	// holds times the most checks the schema makes of one value. A larger
-	// document is refused unchecked, with one DataError of keyword "limit".
+	// document is refused unchecked, with one api.DataError of keyword "limit".
 	MaxChecks = 10_000_000
 	// MaxPatternSize is the most instructions one regular expression of a
 	// schema (a pattern, a key of patternProperties) may compile to. The
@@ -36,7 +36,7 @@ const (
 	// MaxPatternWork bounds the regular-expression work of one data
 	// document: the bytes of its strings and property names times the
 	// size of the schema's largest pattern. A larger document is refused
-	// unchecked, with one DataError of keyword "limit".
+	// unchecked, with one api.DataError of keyword "limit".
 	MaxPatternWork = 100_000_000
 	// maxExploreWork and maxBoundWork bound the work of the check of the
 	// evaluations itself: its exact walk, then its estimate.

@@ -9,6 +9,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	jskind "github.com/santhosh-tekuri/jsonschema/v6/kind"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/fastrow"
 )
@@ -28,7 +29,7 @@ type Validator struct {
 // the fast path certifies costs one scan of its bytes; any other is parsed
 // (ParseData) and validated, which also says what is wrong. perr is the
 // parse error of bytes that are not one JSON document.
-func (v *Validator) ValidateJSON(data []byte) (errs []DataError, perr error) {
+func (v *Validator) ValidateJSON(data []byte) (errs []api.DataError, perr error) {
 	if v.fast != nil && v.fast.Valid(data) {
 		return nil, nil
 	}
@@ -39,15 +40,6 @@ func (v *Validator) ValidateJSON(data []byte) (errs []DataError, perr error) {
 	return v.Validate(doc), nil
 }
 
-// DataError is one reason a data document is invalid.
-type DataError struct {
-	// Path is the JSON pointer of the offending value in the data, "" for the root.
-	Path string `json:"path"`
-	// Keyword is the schema keyword that failed, e.g. "enum", "required".
-	Keyword string `json:"keyword"`
-	Message string `json:"message"`
-}
-
 // Validate checks one decoded data document (decode it with json.Number for
 // numbers, as the parser of this package does). It returns nil when the
 // data is valid.
@@ -56,17 +48,17 @@ type DataError struct {
 // MaxChecks checks of a value against a subschema, or with so many bytes
 // of strings that matching them could take more than MaxPatternWork steps
 // of the schema's largest regular expression, is not checked: it gets one
-// DataError, of keyword "limit".
-func (v *Validator) Validate(data any) []DataError {
+// api.DataError, of keyword "limit".
+func (v *Validator) Validate(data any) []api.DataError {
 	if v.checks > 0 || v.pattern > 0 {
 		values, bytes := measure(data, MaxChecks/max(v.checks, 1)+1, MaxPatternWork/max(v.pattern, 1)+1)
 		switch {
 		case v.checks > 0 && values*v.checks > MaxChecks:
-			return []DataError{{Keyword: "limit", Message: fmt.Sprintf(
+			return []api.DataError{{Keyword: "limit", Message: fmt.Sprintf(
 				"too large to check against this schema: more than %d values, each checked up to %d times; the limit is %d checks a document, so send fewer values at once",
 				MaxChecks/v.checks, v.checks, MaxChecks)}}
 		case v.pattern > 0 && bytes*v.pattern > MaxPatternWork:
-			return []DataError{{Keyword: "limit", Message: fmt.Sprintf(
+			return []api.DataError{{Keyword: "limit", Message: fmt.Sprintf(
 				"too large to check against this schema: more than %d bytes of strings and property names, each matched by regular expressions of up to %d instructions; the limit is %d steps a document, so send shorter strings or fewer at once",
 				MaxPatternWork/v.pattern, v.pattern, MaxPatternWork)}}
 		}
@@ -77,12 +69,12 @@ func (v *Validator) Validate(data any) []DataError {
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return []DataError{{Message: err.Error()}}
+		return []api.DataError{{Message: err.Error()}}
 	}
-	var out []DataError
+	var out []api.DataError
 	collectLeaves(ve, &out)
 	if len(out) == 0 {
-		out = append(out, DataError{Message: ve.Error()})
+		out = append(out, api.DataError{Message: ve.Error()})
 	}
 	return out
 }
@@ -118,7 +110,7 @@ func measure(v any, valueLimit, byteLimit int) (values, bytes int) {
 
 // collectLeaves flattens a validation error tree into its leaves: the
 // failures that say what is wrong, not the groups that contain them.
-func collectLeaves(e *jsonschema.ValidationError, out *[]DataError) {
+func collectLeaves(e *jsonschema.ValidationError, out *[]api.DataError) {
 	if len(e.Causes) > 0 {
 		for _, c := range e.Causes {
 			collectLeaves(c, out)
@@ -141,7 +133,7 @@ func collectLeaves(e *jsonschema.ValidationError, out *[]DataError) {
 		_, frag, _ := strings.Cut(e.SchemaURL, "#")
 		keyword = path.Base(frag)
 	}
-	*out = append(*out, DataError{Path: ptr, Keyword: keyword, Message: leafMessage(e)})
+	*out = append(*out, api.DataError{Path: ptr, Keyword: keyword, Message: leafMessage(e)})
 }
 
 func isKind[K jsonschema.ErrorKind](k jsonschema.ErrorKind) bool {

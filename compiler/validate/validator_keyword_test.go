@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/document"
 )
 
@@ -13,18 +14,18 @@ import (
 func TestDataErrorKeywordOfFalseAndNot(t *testing.T) {
 	tests := []struct {
 		name, schema, data string
-		want               []DataError
+		want               []api.DataError
 	}{
 		{"FalseProperty", `"properties":{"a/b":false}`, `{"a/b":1}`,
-			[]DataError{{Path: "/a~1b", Keyword: "false"}}},
+			[]api.DataError{{Path: "/a~1b", Keyword: "false"}}},
 		{"FalseItem", `"items":[false]`, `[1]`,
-			[]DataError{{Path: "/0", Keyword: "false"}}},
+			[]api.DataError{{Path: "/0", Keyword: "false"}}},
 		{"FalseRoot", `"allOf":[false]`, `1`,
-			[]DataError{{Path: "", Keyword: "false"}}},
+			[]api.DataError{{Path: "", Keyword: "false"}}},
 		{"Not", `"not":{"type":"integer"}`, `1`,
-			[]DataError{{Path: "", Keyword: "not"}}},
+			[]api.DataError{{Path: "", Keyword: "not"}}},
 		{"NotInProperty", `"properties":{"n":{"not":{}}}`, `{"n":1}`,
-			[]DataError{{Path: "/n", Keyword: "not"}}},
+			[]api.DataError{{Path: "/n", Keyword: "not"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/compiler/arrowschema"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/internal/bundle"
@@ -75,7 +76,7 @@ func buildBundle(commit int, groups ...group) (*bundle.Bundle, error) {
 				if v == 0 {
 					ver.Bump, ver.RequiredBump = "none", "none"
 				} else {
-					ver.Changes = []bundle.Change{{Kind: "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
+					ver.Changes = []api.Change{{Kind: "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
 						Path: fmt.Sprintf("#/properties/field%d", v), Backward: true, Forward: false, Message: "optional property added"}}
 				}
 				b.Files[bundle.SchemaFile(id, version)] = data

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"path"
 	"sort"
+
+	"github.com/schemareg/schemareg/api"
 )
 
 // FormatVersion is the version of the bundle format this code reads and writes.
@@ -102,40 +104,13 @@ type Version struct {
 	// Arrow is "sha256:<hex>" of the Arrow IPC schema bytes, when there are any.
 	Arrow string `json:"arrow,omitempty"`
 	// Changes against the version before, in document order.
-	Changes []Change `json:"changes"`
+	Changes []api.Change `json:"changes"`
 	// Deps pins every registry schema the version's $refs reach, directly
 	// or transitively, to the version it resolved to when this version was
 	// published: id → version. Validation, Arrow and the served bundled
 	// form use these versions forever. Nil when it refers to no other
 	// schema, or in a bundle written before versions recorded their pins.
 	Deps map[string]string `json:"deps,omitempty"`
-}
-
-// Change is one difference between two versions of a schema. It is a
-// finding, not a failure: the mode in force decides whether it breaks.
-type Change struct {
-	// Kind is a stable UPPER_SNAKE name, e.g. "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL".
-	Kind string `json:"kind"`
-	// Path is a JSON pointer in URI fragment form into the new schema, or into
-	// the old one for something removed, e.g. "#/properties/side/enum".
-	Path string `json:"path"`
-	// Line is a 1-based line of the new version's file: Path's, or for
-	// something only the old version has, the line of the nearest value
-	// enclosing it that the new file still has. 0 when unknown.
-	Line int `json:"line,omitempty"`
-	// OldLine, for something only the old version has, is Path's line in
-	// the old version's file; 0 otherwise.
-	OldLine int `json:"old_line,omitempty"`
-	// Backward: data written with the old schema still validates against the new one.
-	Backward bool `json:"backward"`
-	// Forward: data written with the new schema still validates against the old one.
-	Forward bool `json:"forward"`
-	// Breaking: the change breaks the compatibility mode in force.
-	Breaking bool `json:"breaking"`
-	// Annotation: the change alters only annotations (title, description, ...).
-	Annotation bool `json:"annotation,omitempty"`
-	// Message is one sentence a reviewer understands.
-	Message string `json:"message"`
 }
 
 // Violation is a rule of the history that a commit broke. Past violations are

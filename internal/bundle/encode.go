@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path"
 	"sort"
+
+	"github.com/schemareg/schemareg/api"
 )
 
 // VersionsFile is the path of a schema's version list inside a bundle.
@@ -140,7 +142,7 @@ func (m *Manifest) Seal() error {
 		}
 		for j := range s.Versions {
 			if s.Versions[j].Changes == nil {
-				s.Versions[j].Changes = []Change{}
+				s.Versions[j].Changes = []api.Change{}
 			}
 		}
 		digest, n, data, err := s.versionsRef(true)

@@ -13,6 +13,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 )
 
@@ -189,9 +190,9 @@ type VersionMeta struct {
 	ID      string `json:"id"`
 	Version string `json:"version"`
 	// Previous is the version before, "" for the first.
-	Previous string          `json:"previous,omitempty"`
-	Path     string          `json:"path"`
-	Changes  []bundle.Change `json:"changes"`
+	Previous string       `json:"previous,omitempty"`
+	Path     string       `json:"path"`
+	Changes  []api.Change `json:"changes"`
 }
 
 // Index is a generation as LoadGeneration reads it.

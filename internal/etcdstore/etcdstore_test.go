@@ -9,6 +9,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/api"
 	"github.com/schemareg/schemareg/internal/bundle"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
@@ -148,7 +149,7 @@ func TestLoadVersionsAndMeta(t *testing.T) {
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
 	keys := etcdstore.Keys{}
-	meta := etcdstore.VersionMeta{ID: "a", Version: "1.0.0", Changes: []bundle.Change{{Kind: "X"}}}
+	meta := etcdstore.VersionMeta{ID: "a", Version: "1.0.0", Changes: []api.Change{{Kind: "X"}}}
 	mdata, _ := etcdstore.EncodeValue(meta)
 	vl := etcdstore.VersionList{ID: "a", Latest: "1.0.0", Versions: []etcdstore.VersionInfo{{Version: "1.0.0", Meta: etcdstore.RefOf(mdata)}}}
 	vdata, _ := etcdstore.EncodeValue(vl)

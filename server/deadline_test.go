@@ -134,3 +134,49 @@ func TestBodyTimeoutHidesAddresses(t *testing.T) {
 		t.Errorf("%d %s: want 400 saying the body did not arrive in time, without addresses", resp.StatusCode, body)
 	}
 }
+
+// TestStreamAsksForTheBody: a client that sends "Expect: 100-continue" and
+// waits, as curl does for large bodies, is told to send its batch before
+// any answer, and then gets one verdict per line.
+func TestStreamAsksForTheBody(t *testing.T) {
+	h := newHarness(t)
+	ts := h.server(Options{})
+	u, err := url.Parse(ts.ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	body := goodTick + "\n" + goodTick + "\n"
+	fmt.Fprintf(c, "POST /schema/ticks_v1/compat HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-ndjson\r\n"+
+		"Content-Length: %d\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", u.Host, len(body))
+	// Nothing is sent until the server asks; a server that answers first
+	// would wait for a body that never comes, until the deadline below.
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	br := bufio.NewReader(c)
+	status, err := br.ReadString('\n')
+	if err != nil || !strings.HasPrefix(status, "HTTP/1.1 100 ") {
+		t.Fatalf("first line %q (%v), want 100 Continue", status, err)
+	}
+	if _, err := br.ReadString('\n'); err != nil { // the blank line after it
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(c, body); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || len(decodeResults(t, data)) != 2 {
+		t.Errorf("%s %q, want 200 and 2 verdicts", resp.Status, data)
+	}
+}

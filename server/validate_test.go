@@ -244,3 +244,41 @@ func TestAppendJSONString(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateNDJSONKeepsOrder: a batch of many runs, checked on several
+// cores at once, is answered line by line in input order, every verdict
+// the one of its own line.
+func TestValidateNDJSONKeepsOrder(t *testing.T) {
+	h := newHarness(t)
+	ts := h.server(Options{})
+	const n = 5000
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		switch {
+		case i%13 == 0:
+			b.WriteString("\n") // blank: counted, not answered
+		case i%7 == 0:
+			b.WriteString(badTick + "\n")
+		default:
+			b.WriteString(goodTick + "\n")
+		}
+	}
+	r := ts.do(t, http.MethodPost, "/schema/ticks_v1/compat", []byte(b.String()), "Content-Type: application/x-ndjson").wantStatus(t, http.StatusOK)
+	results := decodeResults(t, r.body)
+	i := 0
+	for line := 1; line <= n; line++ {
+		if line%13 == 0 {
+			continue
+		}
+		if i >= len(results) {
+			t.Fatalf("%d results, want one for line %d and after", len(results), line)
+		}
+		if got := results[i]; got.Line != line || got.Valid != (line%7 != 0) {
+			t.Fatalf("result %d: line %d valid %v, want line %d valid %v", i, got.Line, got.Valid, line, line%7 != 0)
+		}
+		i++
+	}
+	if i != len(results) {
+		t.Errorf("%d results, want %d", len(results), i)
+	}
+}

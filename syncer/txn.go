@@ -149,15 +149,13 @@ func (s *Syncer) putBatch(ctx context.Context, pending []write) error {
 	for len(pending) > 0 {
 		cmps := make([]clientv3.Cmp, len(pending))
 		puts := make([]clientv3.Op, len(pending))
-		gets := make([]clientv3.Op, len(pending))
 		for i, w := range pending {
 			cmps[i] = clientv3.Compare(clientv3.CreateRevision(w.key), "=", 0)
 			puts[i] = clientv3.OpPut(w.key, string(w.value))
-			gets[i] = clientv3.OpGet(w.key)
 		}
 		var resp *clientv3.TxnResponse
 		err := s.call(ctx, fmt.Sprintf("put %d keys from %s", len(pending), pending[0].key), func(ctx context.Context) (err error) {
-			resp, err = s.kv.Txn(ctx).If(cmps...).Then(puts...).Else(gets...).Commit()
+			resp, err = s.kv.Txn(ctx).If(cmps...).Then(puts...).Commit()
 			return err
 		})
 		if err != nil {
@@ -165,6 +163,21 @@ func (s *Syncer) putBatch(ctx context.Context, pending []write) error {
 		}
 		if resp.Succeeded {
 			return nil
+		}
+		// Some key is there already, which is rare (another writer, or a
+		// retry of a call that was applied): read them all, then put
+		// again the ones that are missing. The gets ride apart from the
+		// puts so that the common case sends no more than it writes.
+		gets := make([]clientv3.Op, len(pending))
+		for i, w := range pending {
+			gets[i] = clientv3.OpGet(w.key)
+		}
+		err = s.call(ctx, fmt.Sprintf("read %d keys from %s", len(pending), pending[0].key), func(ctx context.Context) (err error) {
+			resp, err = s.kv.Txn(ctx).Then(gets...).Commit()
+			return err
+		})
+		if err != nil {
+			return err
 		}
 		var again []write
 		for i, w := range pending {

@@ -223,10 +223,10 @@ func (b *batchLimit) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// streamState holds a batch's buffers, reused line after line.
+// streamState is the reader's state: the buffer of a line longer than the
+// read buffer, reused line after line, and the longest line allowed.
 type streamState struct {
-	long    []byte // a line longer than the read buffer
-	out     []byte
+	long    []byte
 	maxLine int
 }
 

@@ -8,8 +8,11 @@
 // a reader never sees a mix of two bundles are described in the
 // documentation of package internal/etcdstore. In short:
 // the immutable keys a bundle needs and etcd lacks are written first, in
-// transactions within etcd's limits (128 operations, 1.5 MiB); a version
-// whose bytes in etcd differ is refused (ErrMutated); then one transaction,
+// transactions within etcd's limits (128 operations, 1.5 MiB), several in
+// flight at once (PipelineDepth); a version's bytes are put only where the
+// key is absent, and a version whose bytes in etcd differ is refused
+// (ErrMutated), while the other keys, named by their content, need no such
+// compare; then one transaction,
 // guarded by the generation key's mod revision, switches the generation.
 // Of two syncers racing, the loser gets ErrConflict and starts over; a
 // bundle whose versions are all published in a generation that has more is

@@ -122,6 +122,14 @@ func (s *Syncer) readBatch(ctx context.Context, ops []readOp) error {
 // first and the index shards last, and the latest mirrors to change. A
 // version whose bytes in etcd differ from the bundle's is ErrMutated.
 func (ex *existing) writes(keys etcdstore.Keys, p *plan, changed []int) (writes, mirrors []write, err error) {
+	// At most three keys a version (bytes, meta, Arrow) and one list a
+	// schema: sized once, a first publish's hundred thousand writes are not
+	// copied as the slice grows.
+	n := len(p.shards)
+	for _, i := range changed {
+		n += 3*len(p.schemas[i].versions) + 1
+	}
+	writes = make([]write, 0, n)
 	for _, i := range changed {
 		sp := &p.schemas[i]
 		id := sp.entry.ID

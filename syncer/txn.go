@@ -147,10 +147,16 @@ feed:
 // bytes.
 func (s *Syncer) putBatch(ctx context.Context, pending []write) error {
 	for len(pending) > 0 {
-		cmps := make([]clientv3.Cmp, len(pending))
+		// A version's bytes must not be there yet: another value under its
+		// name is a mutated version. Every other key is named by its
+		// content (a digest, or the generation's), so putting it again can
+		// only put the same bytes: it needs no compare.
+		var cmps []clientv3.Cmp
 		puts := make([]clientv3.Op, len(pending))
 		for i, w := range pending {
-			cmps[i] = clientv3.Compare(clientv3.CreateRevision(w.key), "=", 0)
+			if w.kind == kindSchema {
+				cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(w.key), "=", 0))
+			}
 			puts[i] = clientv3.OpPut(w.key, string(w.value))
 		}
 		var resp *clientv3.TxnResponse

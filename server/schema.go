@@ -41,7 +41,11 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request, version stri
 		return
 	}
 	var rp *rep
-	switch resolve := r.URL.Query().Get("resolve"); resolve {
+	resolve := ""
+	if r.URL.RawQuery != "" { // the hot path has none: parse nothing
+		resolve = r.URL.Query().Get("resolve")
+	}
+	switch resolve {
 	case "":
 		rp, err = s.schemaRep(ctx, id, info)
 	case "bundled":

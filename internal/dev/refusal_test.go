@@ -73,6 +73,21 @@ func waitCompile(t *testing.T, base string, ok func(*api.CompileAttempt) bool) a
 	return st
 }
 
+// waitServing polls /ready until the server serves commit, or gives up
+// and returns the last status.
+func waitServing(t *testing.T, base, commit string) api.Status {
+	t.Helper()
+	var st api.Status
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		_, body := get(t, base+"/ready")
+		st = api.Status{}
+		if err := json.Unmarshal(body, &st); err == nil && st.Commit == commit {
+			break
+		}
+	}
+	return st
+}
+
 // A refused compile shows on /ready and on the docs index, and the
 // versions it claimed are not served; after the history is reset to an
 // older commit the refusal names --force, which follows the branch.
@@ -105,6 +120,7 @@ func TestRefusedCompileIsVisibleAndForceFollowsTheBranch(t *testing.T) {
 	repo.Write("schemas/ticks_v1.json", ticks("2.0.0", "ts", "venue"))
 	fixed := repo.Commit("drop side with a major bump")
 	waitCompile(t, base, func(a *api.CompileAttempt) bool { return a.Error == "" && a.Commit == fixed.String() })
+	waitServing(t, base, fixed.String())
 	for _, path := range []string{"/schema/ticks_v1/versions", "/schemas", "/docs/", "/docs/ticks_v1/changelog/"} {
 		resp, body := get(t, base+path)
 		if resp.StatusCode != 200 || !strings.Contains(string(body), "2.0.0") || strings.Contains(string(body), `"1.4.0"`) || strings.Contains(string(body), "1.4.0/") {
@@ -131,8 +147,10 @@ func TestRefusedCompileIsVisibleAndForceFollowsTheBranch(t *testing.T) {
 	stop()
 
 	base, _ = devRun(t, repo.Dir, data, true)
-	st = waitCompile(t, base, func(a *api.CompileAttempt) bool { return a.Commit == first.String() && a.Error == "" })
-	if st.Commit != first.String() {
+	waitCompile(t, base, func(a *api.CompileAttempt) bool { return a.Commit == first.String() && a.Error == "" })
+	// The server learns of the publish through its etcd watch, a moment
+	// after the compile is recorded.
+	if st = waitServing(t, base, first.String()); st.Commit != first.String() {
 		t.Errorf("--force serves %s, want %s", st.Commit, first)
 	}
 	_, index = get(t, base+"/docs/")

@@ -101,6 +101,7 @@ func TestRefusedCompileIsVisibleAndForceFollowsTheBranch(t *testing.T) {
 
 	base, stop := devRun(t, repo.Dir, data, false)
 	waitCompile(t, base, func(a *api.CompileAttempt) bool { return a.Error == "" && a.Commit == second.String() })
+	waitServing(t, base, second.String())
 	// Removing a property of a closed object with a minor bump is refused.
 	repo.Write("schemas/ticks_v1.json", ticks("1.4.0", "ts", "venue"))
 	bad := repo.Commit("drop side")

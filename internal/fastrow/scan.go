@@ -270,18 +270,13 @@ func (s *scan) object(n *node) bool {
 			if !s.value(child) {
 				return false
 			}
-			s.skipSpace()
-			if s.pos >= len(s.data) {
+			more, ok := s.next('}')
+			if !ok {
 				return false
 			}
-			if s.data[s.pos] == '}' {
-				s.pos++
+			if !more {
 				break
 			}
-			if s.data[s.pos] != ',' {
-				return false
-			}
-			s.pos++
 		}
 	}
 	s.nspans = first
@@ -291,6 +286,25 @@ func (s *scan) object(n *node) bool {
 	}
 	return seen&n.required == n.required && !n.extraRequired &&
 		keys >= n.minProps && (n.maxProps < 0 || keys <= n.maxProps)
+}
+
+// next reads what follows a member or an element: close ends the object
+// or array (more false), a comma announces another (more true); ok is
+// false for anything else.
+func (s *scan) next(close byte) (more, ok bool) {
+	s.skipSpace()
+	if s.pos >= len(s.data) {
+		return false, false
+	}
+	switch s.data[s.pos] {
+	case close:
+		s.pos++
+		return false, true
+	case ',':
+		s.pos++
+		return true, true
+	}
+	return false, false
 }
 
 // push adds the span [start, end) to those from first on, unless it
@@ -344,18 +358,13 @@ func (s *scan) array(n *node) bool {
 					return false
 				}
 			}
-			s.skipSpace()
-			if s.pos >= len(s.data) {
+			more, ok := s.next(']')
+			if !ok {
 				return false
 			}
-			if s.data[s.pos] == ']' {
-				s.pos++
+			if !more {
 				break
 			}
-			if s.data[s.pos] != ',' {
-				return false
-			}
-			s.pos++
 		}
 	}
 	s.nspans = first

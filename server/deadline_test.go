@@ -17,6 +17,15 @@ import (
 // it; the caller writes the chunks.
 func rawBatch(t *testing.T, ts *testServer) net.Conn {
 	t.Helper()
+	c, host := dialServer(t, ts)
+	fmt.Fprintf(c, "POST /schema/ticks_v1/compat HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n", host)
+	return c
+}
+
+// dialServer opens a connection to ts, closed when the test ends, and
+// returns it with the host to name in requests.
+func dialServer(t *testing.T, ts *testServer) (net.Conn, string) {
+	t.Helper()
 	u, err := url.Parse(ts.ts.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -26,8 +35,7 @@ func rawBatch(t *testing.T, ts *testServer) net.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	fmt.Fprintf(c, "POST /schema/ticks_v1/compat HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n", u.Host)
-	return c
+	return c, u.Host
 }
 
 func writeChunk(c net.Conn, data string) error {
@@ -141,18 +149,10 @@ func TestBodyTimeoutHidesAddresses(t *testing.T) {
 func TestStreamAsksForTheBody(t *testing.T) {
 	h := newHarness(t)
 	ts := h.server(Options{})
-	u, err := url.Parse(ts.ts.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := net.Dial("tcp", u.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, host := dialServer(t, ts)
 	body := goodTick + "\n" + goodTick + "\n"
 	fmt.Fprintf(c, "POST /schema/ticks_v1/compat HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-ndjson\r\n"+
-		"Content-Length: %d\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", u.Host, len(body))
+		"Content-Length: %d\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", host, len(body))
 	// Nothing is sent until the server asks; a server that answers first
 	// would wait for a body that never comes, until the deadline below.
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))

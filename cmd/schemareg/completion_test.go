@@ -114,6 +114,18 @@ func TestCompletionHasEveryFlag(t *testing.T) {
 	}
 }
 
+// scriptFile writes the completion script of shell to a temporary file and
+// returns its path.
+func scriptFile(t *testing.T, shell string) string {
+	t.Helper()
+	script, _, _ := runCmd(t, nil, "completion", shell)
+	path := filepath.Join(t.TempDir(), "schemareg."+shell)
+	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestCompletionBash sources the script in bash and completes command
 // lines as bash would, through COMP_WORDS and COMP_CWORD.
 func TestCompletionBash(t *testing.T) {
@@ -121,11 +133,7 @@ func TestCompletionBash(t *testing.T) {
 	if err != nil {
 		t.Skip("no bash")
 	}
-	script, _, _ := runCmd(t, nil, "completion", "bash")
-	path := filepath.Join(t.TempDir(), "schemareg.bash")
-	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := scriptFile(t, "bash")
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"a.json": "{}", "b.json": "{}", "schemas/c.json": "{}"})
 	tests := []struct {
@@ -182,12 +190,7 @@ func TestCompletionShells(t *testing.T) {
 			if err != nil {
 				t.Skipf("no %s installed: the golden file alone checks its script", sh)
 			}
-			script, _, _ := runCmd(t, nil, "completion", sh)
-			path := filepath.Join(t.TempDir(), "schemareg."+sh)
-			if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if out, err := exec.Command(bin, "-n", path).CombinedOutput(); err != nil {
+			if out, err := exec.Command(bin, "-n", scriptFile(t, sh)).CombinedOutput(); err != nil {
 				t.Errorf("%s -n: %v\n%s", sh, err, out)
 			}
 		})
@@ -202,11 +205,7 @@ func TestCompletionFish(t *testing.T) {
 	if err != nil {
 		t.Skip("no fish installed (make deps installs it): the golden file alone checks its script")
 	}
-	script, _, _ := runCmd(t, nil, "completion", "fish")
-	path := filepath.Join(t.TempDir(), "schemareg.fish")
-	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := scriptFile(t, "fish")
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"a.json": "{}", "b.json": "{}"})
 	tests := []struct {

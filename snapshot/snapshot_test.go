@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/internal/bundletest"
 	"github.com/schemareg/schemareg/internal/etcdembed"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
@@ -67,7 +68,7 @@ func TestSnapshotRestore(t *testing.T) {
 	for _, st := range stores {
 		t.Run(st.name, func(t *testing.T) {
 			cli := etcdtest.Start(t).Client(t)
-			b := testBundle(t, 30, 3)
+			b := bundletest.Build(t, bundletest.Spec{Schemas: 30, Versions: 3, Arrow: true})
 			mustPublish(t, cli, b)
 			store := st.open(t)
 			snap := New(cli, store, testLogger(t))
@@ -94,14 +95,14 @@ func TestSnapshotRestore(t *testing.T) {
 			if err != nil || name != info.Name {
 				t.Fatalf("Restore = %q, %v", name, err)
 			}
-			checkPublished(t, startRestored(t, opts.DataDir, peer), etcdstore.Keys{}, b)
+			bundletest.CheckPublished(t, startRestored(t, opts.DataDir, peer), etcdstore.Keys{}, b)
 		})
 	}
 }
 
 func TestRestoreRefusesBadSnapshots(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	mustPublish(t, cli, testBundle(t, 5, 2))
+	mustPublish(t, cli, bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: 2}))
 	dir := t.TempDir()
 	store, err := NewFileStore(dir)
 	if err != nil {
@@ -170,7 +171,7 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 
 func TestSnapshotS3Down(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	mustPublish(t, cli, testBundle(t, 5, 2))
+	mustPublish(t, cli, bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: 2}))
 	t.Run("Unreachable", func(t *testing.T) {
 		endpoint, srv := startS3(t, nil)
 		store := mustS3Store(t, endpoint, "x")
@@ -240,7 +241,7 @@ func TestSnapshotPruneKeepsNewest(t *testing.T) {
 }
 
 func TestRestoreBundle(t *testing.T) {
-	b := testBundle(t, 5, 3)
+	b := bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: 3, Arrow: true})
 	opts, peer := restoreOptions(t)
 	keys := etcdstore.Keys{Prefix: "/registry"}
 	res, err := RestoreBundle(t.Context(), b, keys, opts, testLogger(t))
@@ -250,5 +251,5 @@ func TestRestoreBundle(t *testing.T) {
 	if res.Generation != b.Manifest.Generation {
 		t.Fatalf("result %+v", res)
 	}
-	checkPublished(t, startRestored(t, opts.DataDir, peer), keys, b)
+	bundletest.CheckPublished(t, startRestored(t, opts.DataDir, peer), keys, b)
 }

@@ -9,6 +9,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundletest"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
@@ -28,7 +29,7 @@ const (
 // BenchmarkPublishFirst publishes the bundle into an empty prefix of a new
 // embedded etcd.
 func BenchmarkPublishFirst(b *testing.B) {
-	bb := mustBundle(b, spec{schemas: benchSchemas, versions: benchVersions, arrow: true})
+	bb := bundletest.Build(b, bundletest.Spec{Schemas: benchSchemas, Versions: benchVersions, Arrow: true})
 	cli := etcdtest.Start(b).Client(b)
 	var keys int
 	b.ResetTimer()
@@ -52,7 +53,7 @@ func BenchmarkPublishFirst(b *testing.B) {
 // same limits with the same number in flight, and nothing else — no plan,
 // no compares, no generation switch.
 func BenchmarkPublishFirstReference(b *testing.B) {
-	bb := mustBundle(b, spec{schemas: benchSchemas, versions: benchVersions, arrow: true})
+	bb := bundletest.Build(b, bundletest.Spec{Schemas: benchSchemas, Versions: benchVersions, Arrow: true})
 	cli := etcdtest.Start(b).Client(b)
 	s := New(cli, testLogger(b))
 	s.Keys = etcdstore.Keys{Prefix: "/plan"}
@@ -107,7 +108,7 @@ func BenchmarkPublishFirstReference(b *testing.B) {
 
 // BenchmarkPublishUnchanged re-syncs the published bundle: one read.
 func BenchmarkPublishUnchanged(b *testing.B) {
-	bb := mustBundle(b, spec{schemas: benchSchemas, versions: benchVersions, arrow: true})
+	bb := bundletest.Build(b, bundletest.Spec{Schemas: benchSchemas, Versions: benchVersions, Arrow: true})
 	cli := etcdtest.Start(b).Client(b)
 	s := New(cli, testLogger(b))
 	s.Trusted = true
@@ -126,7 +127,7 @@ func BenchmarkPublishUnchanged(b *testing.B) {
 // BenchmarkPublishOneVersion publishes bundles that each add one version to
 // one schema of the published one.
 func BenchmarkPublishOneVersion(b *testing.B) {
-	base := mustBundle(b, spec{schemas: benchSchemas, versions: benchVersions, arrow: true})
+	base := bundletest.Build(b, bundletest.Spec{Schemas: benchSchemas, Versions: benchVersions, Arrow: true})
 	cli := etcdtest.Start(b).Client(b)
 	s := New(cli, testLogger(b))
 	s.Trusted = true

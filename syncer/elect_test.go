@@ -10,6 +10,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/schemareg/schemareg/internal/bundletest"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 )
@@ -77,13 +78,13 @@ func TestGuardFencesFormerLeader(t *testing.T) {
 	s := New(cli, testLogger(t))
 	g := l.Guard()
 	s.Guard = &g
-	if _, err := s.Publish(t.Context(), mustBundle(t, spec{schemas: 2, versions: 1})); err != nil {
+	if _, err := s.Publish(t.Context(), bundletest.Build(t, bundletest.Spec{Schemas: 2, Versions: 1})); err != nil {
 		t.Fatalf("publish as leader: %v", err)
 	}
 	if err := l.Resign(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.Publish(t.Context(), mustBundle(t, spec{schemas: 2, versions: 2}))
+	_, err = s.Publish(t.Context(), bundletest.Build(t, bundletest.Spec{Schemas: 2, Versions: 2}))
 	if !errors.Is(err, ErrFenced) {
 		t.Fatalf("publish after resigning: %v, want ErrFenced", err)
 	}

@@ -10,6 +10,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundletest"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/internal/text"
@@ -17,7 +18,7 @@ import (
 
 func TestPublishFirst(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	b := mustBundle(t, spec{schemas: 20, versions: 3, arrow: true})
+	b := bundletest.Build(t, bundletest.Spec{Schemas: 20, Versions: 3, Arrow: true})
 	res := mustPublish(t, cli, b)
 	if res.NoOp || res.Previous != "" || res.Generation != b.Manifest.Generation {
 		t.Fatalf("result %+v", res)
@@ -27,14 +28,14 @@ func TestPublishFirst(t *testing.T) {
 	if want := 60*3 + 20 + 20 + 1 + 1; res.Keys != want {
 		t.Errorf("wrote %d keys, want %d", res.Keys, want)
 	}
-	checkPublished(t, cli, etcdstore.Keys{}, b)
+	bundletest.CheckPublished(t, cli, etcdstore.Keys{}, b)
 }
 
 func TestPublishRepoSchemas(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
 	b := mustRepoBundle(t)
 	mustPublish(t, cli, b)
-	checkPublished(t, cli, etcdstore.Keys{}, b)
+	bundletest.CheckPublished(t, cli, etcdstore.Keys{}, b)
 	ticks, ok := b.Manifest.Schema("ticks_v1")
 	if !ok || ticks.Versions[0].Arrow == "" {
 		t.Fatalf("ticks_v1 missing from the bundle or without an Arrow schema")
@@ -47,8 +48,8 @@ func TestPublishRepoSchemas(t *testing.T) {
 
 func TestPublishNewVersions(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	a := mustBundle(t, spec{schemas: 10, versions: 2})
-	b := mustBundle(t, spec{schemas: 12, versions: 2, extra: map[string]int{"s0003": 1}})
+	a := bundletest.Build(t, bundletest.Spec{Schemas: 10, Versions: 2})
+	b := bundletest.Build(t, bundletest.Spec{Schemas: 12, Versions: 2, Extra: map[string]int{"s0003": 1}})
 	mustPublish(t, cli, a)
 	res := mustPublish(t, cli, b)
 	if res.Previous != a.Manifest.Generation || res.NoOp {
@@ -59,7 +60,7 @@ func TestPublishNewVersions(t *testing.T) {
 	if want := 4 + 2*6 + 1 + 1; res.Keys != want {
 		t.Errorf("wrote %d keys, want %d: %v", res.Keys, want, res.Writes)
 	}
-	checkPublished(t, cli, etcdstore.Keys{}, b)
+	bundletest.CheckPublished(t, cli, etcdstore.Keys{}, b)
 	if x, _, _ := etcdstore.LoadGeneration(t.Context(), cli, etcdstore.Keys{}); x.Schemas[3].Latest != "1.2.0" {
 		t.Errorf("s0003 latest %s, want 1.2.0", x.Schemas[3].Latest)
 	}
@@ -67,7 +68,7 @@ func TestPublishNewVersions(t *testing.T) {
 
 func TestPublishIdempotent(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	b := mustBundle(t, spec{schemas: 10, versions: 3, arrow: true})
+	b := bundletest.Build(t, bundletest.Spec{Schemas: 10, Versions: 3, Arrow: true})
 	mustPublish(t, cli, b)
 	before := revision(t, cli)
 	res := mustPublish(t, cli, b)
@@ -84,9 +85,9 @@ func TestPublishIdempotent(t *testing.T) {
 
 func TestPublishMutatedVersionRefused(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	mustPublish(t, cli, mustBundle(t, spec{schemas: 5, versions: 2}))
+	mustPublish(t, cli, bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: 2}))
 	before := revision(t, cli)
-	bad := mustBundle(t, spec{schemas: 5, versions: 3, salt: map[string]string{"s0002": "edited"}})
+	bad := bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: 3, Salt: map[string]string{"s0002": "edited"}})
 	_, err := New(cli, testLogger(t)).Publish(t.Context(), bad)
 	if !errors.Is(err, ErrMutated) || !strings.Contains(err.Error(), "s0002 version 1.0.0") {
 		t.Fatalf("got %v, want ErrMutated naming s0002 1.0.0", err)
@@ -98,8 +99,8 @@ func TestPublishMutatedVersionRefused(t *testing.T) {
 
 func TestPublishOlderRefused(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	old := mustBundle(t, spec{schemas: 5, versions: 2})
-	cur := mustBundle(t, spec{schemas: 5, versions: 3})
+	old := bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: 2})
+	cur := bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: 3})
 	mustPublish(t, cli, cur)
 	before := revision(t, cli)
 	_, err := New(cli, testLogger(t)).Publish(t.Context(), old)
@@ -127,7 +128,7 @@ func TestPublishOlderRefused(t *testing.T) {
 	})
 	t.Run("NewSchemaIsNotOlder", func(t *testing.T) {
 		// It lacks the published schemas: refused for that, not as older.
-		other := mustBundle(t, spec{schemas: 1, versions: 1, first: 100})
+		other := bundletest.Build(t, bundletest.Spec{Schemas: 1, Versions: 1, First: 100})
 		if _, err := New(cli, testLogger(t)).Publish(t.Context(), other); !errors.Is(err, ErrDropped) {
 			t.Fatalf("got %v, want ErrDropped", err)
 		}
@@ -139,7 +140,7 @@ func TestPublishOlderRefused(t *testing.T) {
 // refused, names what it lacks and writes nothing, unless forced.
 func TestPublishDroppedVersionsRefused(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	cur := mustBundle(t, spec{schemas: 3, versions: 2, extra: map[string]int{"s0001": 1}})
+	cur := bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: 2, Extra: map[string]int{"s0001": 1}})
 	mustPublish(t, cli, cur)
 	before := revision(t, cli)
 	tests := []struct {
@@ -147,8 +148,8 @@ func TestPublishDroppedVersionsRefused(t *testing.T) {
 		b    *bundle.Bundle
 		want string
 	}{
-		{"Version", mustBundle(t, spec{schemas: 4, versions: 2}), "lacks s0001 1.2.0,"},
-		{"Schema", mustBundle(t, spec{schemas: 2, versions: 2, extra: map[string]int{"s0000": 1, "s0001": 1}}), "lacks s0002 (all 2 versions),"},
+		{"Version", bundletest.Build(t, bundletest.Spec{Schemas: 4, Versions: 2}), "lacks s0001 1.2.0,"},
+		{"Schema", bundletest.Build(t, bundletest.Spec{Schemas: 2, Versions: 2, Extra: map[string]int{"s0000": 1, "s0001": 1}}), "lacks s0002 (all 2 versions),"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -174,7 +175,7 @@ func TestPublishDroppedVersionsRefused(t *testing.T) {
 
 func TestPublishBadInputWritesNothing(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	mustPublish(t, cli, mustBundle(t, spec{schemas: 2, versions: 1}))
+	mustPublish(t, cli, bundletest.Build(t, bundletest.Spec{Schemas: 2, Versions: 1}))
 	tests := []struct {
 		name  string
 		spoil func(b *bundle.Bundle)
@@ -187,7 +188,7 @@ func TestPublishBadInputWritesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := mustBundle(t, spec{schemas: 2, versions: 2})
+			b := bundletest.Build(t, bundletest.Spec{Schemas: 2, Versions: 2})
 			tt.spoil(b)
 			before := revision(t, cli)
 			if _, err := New(cli, testLogger(t)).Publish(t.Context(), b); !errors.Is(err, tt.want) {
@@ -202,11 +203,11 @@ func TestPublishBadInputWritesNothing(t *testing.T) {
 
 func TestPublishDryRun(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
-	mustPublish(t, cli, mustBundle(t, spec{schemas: 3, versions: 1}))
+	mustPublish(t, cli, bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: 1}))
 	before := revision(t, cli)
 	s := New(cli, testLogger(t))
 	s.DryRun = true
-	res, err := s.Publish(t.Context(), mustBundle(t, spec{schemas: 3, versions: 2}))
+	res, err := s.Publish(t.Context(), bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: 2}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +228,7 @@ func TestPublishPrunesOldGenerations(t *testing.T) {
 	keys := etcdstore.Keys{Prefix: "/pruned"}
 	var last *bundle.Bundle
 	for v := 1; v <= 5; v++ {
-		last = mustBundle(t, spec{schemas: 3, versions: v})
+		last = bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: v})
 		s := New(cli, testLogger(t))
 		s.Keys, s.KeepGenerations = keys, 3
 		if _, err := s.Publish(t.Context(), last); err != nil {
@@ -238,7 +239,7 @@ func TestPublishPrunesOldGenerations(t *testing.T) {
 	if len(gens) != 3 || !gens[etcdstore.Ref(last.Manifest.Generation)] {
 		t.Fatalf("index keys of %d generations kept, want 3 with the current: %v", len(gens), gens)
 	}
-	checkPublished(t, cli, keys, last)
+	bundletest.CheckPublished(t, cli, keys, last)
 	// Every version ever published is still there.
 	if resp, _ := cli.Get(t.Context(), keys.Schema("s0000", "1.0.0")); len(resp.Kvs) != 1 {
 		t.Fatal("a published version was deleted")
@@ -256,9 +257,9 @@ func TestPublishPruneFailsAfterSwitch(t *testing.T) {
 		s.Keys, s.KeepGenerations = keys, 1
 		return s.Publish(ctx, b)
 	}
-	a := mustBundle(t, spec{schemas: 3, versions: 1})
-	b := mustBundle(t, spec{schemas: 3, versions: 2})
-	c := mustBundle(t, spec{schemas: 3, versions: 3})
+	a := bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: 1})
+	b := bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: 2})
+	c := bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: 3})
 	if _, err := publish(t.Context(), cli, a); err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +277,7 @@ func TestPublishPruneFailsAfterSwitch(t *testing.T) {
 	if res.NoOp || res.Previous != a.Manifest.Generation || res.Pruned != 0 {
 		t.Errorf("result %+v, want a switch from %s that pruned nothing", res, text.Short(a.Manifest.Generation))
 	}
-	checkPublished(t, cli, keys, b)
+	bundletest.CheckPublished(t, cli, keys, b)
 	if n := len(indexGenerations(t, cli, keys)); n != 2 {
 		t.Errorf("after the failed prune, index keys of %d generations, want 2", n)
 	}
@@ -289,7 +290,7 @@ func TestPublishPruneFailsAfterSwitch(t *testing.T) {
 	if n := len(indexGenerations(t, cli, keys)); n != 1 {
 		t.Errorf("after the next publish, index keys of %d generations, want 1", n)
 	}
-	checkPublished(t, cli, keys, c)
+	bundletest.CheckPublished(t, cli, keys, c)
 }
 
 // indexGenerations returns the refs of the generations whose index keys are
@@ -313,7 +314,7 @@ func indexGenerations(t *testing.T, cli clientv3.KV, keys etcdstore.Keys) map[st
 func TestPublishOpenedBundle(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
 	dir := filepath.Join(t.TempDir(), "bundle")
-	a := mustBundle(t, spec{schemas: 4, versions: 2, arrow: true})
+	a := bundletest.Build(t, bundletest.Spec{Schemas: 4, Versions: 2, Arrow: true})
 	if err := bundle.Write(dir, a); err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +323,7 @@ func TestPublishOpenedBundle(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustPublish(t, cli, opened)
-	checkPublished(t, cli, etcdstore.Keys{}, a)
+	bundletest.CheckPublished(t, cli, etcdstore.Keys{}, a)
 
 	// One more version of s0002, the rest as on disk.
 	next, err := bundle.Open(dir)
@@ -358,11 +359,11 @@ func TestPublishOpenedBundle(t *testing.T) {
 func TestPublishNewPins(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
 	s := New(cli, testLogger(t))
-	a := mustBundle(t, spec{schemas: 3, versions: 2})
+	a := bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: 2})
 	if _, err := s.Publish(t.Context(), a); err != nil {
 		t.Fatal(err)
 	}
-	b := mustBundle(t, spec{schemas: 3, versions: 2})
+	b := bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: 2})
 	b.Manifest.Schemas[1].Versions[1].Deps = map[string]string{"s0000": "1.1.0"}
 	b.Manifest.Schemas[1].Deps = map[string]string{"s0000": "1.1.0"} // the latest version's
 	if err := b.Manifest.Seal(); err != nil {

@@ -14,6 +14,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundletest"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/internal/text"
@@ -148,7 +149,7 @@ func TestPublishReadersNeverSeeMix(t *testing.T) {
 			cli, rcli := srv.Client(t), srv.Client(t)
 			var bundles []*bundle.Bundle
 			for v := 1; v <= tt.bundles; v++ {
-				bundles = append(bundles, mustBundle(t, spec{schemas: tt.schemas, versions: v}))
+				bundles = append(bundles, bundletest.Build(t, bundletest.Spec{Schemas: tt.schemas, Versions: v}))
 			}
 			r := newReader(rcli, etcdstore.Keys{}, bundles...)
 			stop := startReader(t, r)
@@ -157,14 +158,14 @@ func TestPublishReadersNeverSeeMix(t *testing.T) {
 				r.waitSeen(t, b.Manifest.Generation)
 			}
 			stop()
-			checkPublished(t, cli, etcdstore.Keys{}, bundles[len(bundles)-1])
+			bundletest.CheckPublished(t, cli, etcdstore.Keys{}, bundles[len(bundles)-1])
 		})
 	}
 }
 
 func TestPublishRace(t *testing.T) {
-	older := mustBundle(t, spec{schemas: 10, versions: 2})
-	newer := mustBundle(t, spec{schemas: 10, versions: 3})
+	older := bundletest.Build(t, bundletest.Spec{Schemas: 10, Versions: 2})
+	newer := bundletest.Build(t, bundletest.Spec{Schemas: 10, Versions: 3})
 	t.Run("LoserRetriesAndWins", func(t *testing.T) {
 		srv := etcdtest.Start(t)
 		cli, other := srv.Client(t), srv.Client(t)
@@ -183,7 +184,7 @@ func TestPublishRace(t *testing.T) {
 		if res.Conflicts != 1 || res.Previous != older.Manifest.Generation {
 			t.Fatalf("result %+v, want one conflict over the older bundle", res)
 		}
-		checkPublished(t, cli, etcdstore.Keys{}, newer)
+		bundletest.CheckPublished(t, cli, etcdstore.Keys{}, newer)
 	})
 	t.Run("LoserIsOlder", func(t *testing.T) {
 		srv := etcdtest.Start(t)
@@ -198,7 +199,7 @@ func TestPublishRace(t *testing.T) {
 		if !errors.Is(err, ErrOlder) {
 			t.Fatalf("got %v, want ErrOlder after the conflict", err)
 		}
-		checkPublished(t, cli, etcdstore.Keys{}, newer)
+		bundletest.CheckPublished(t, cli, etcdstore.Keys{}, newer)
 	})
 	t.Run("Concurrent", func(t *testing.T) {
 		srv := etcdtest.Start(t)
@@ -206,7 +207,7 @@ func TestPublishRace(t *testing.T) {
 		errs := make([]error, 4)
 		bundles := make([]*bundle.Bundle, 4)
 		for i := range bundles {
-			bundles[i] = mustBundle(t, spec{schemas: 200, versions: 2, first: i * 50})
+			bundles[i] = bundletest.Build(t, bundletest.Spec{Schemas: 200, Versions: 2, First: i * 50})
 		}
 		for i := range bundles {
 			cli := srv.Client(t)
@@ -231,7 +232,7 @@ func TestPublishRace(t *testing.T) {
 				t.Errorf("syncer %d: %v", i, errs[i])
 			}
 			if b.Manifest.Generation == x.Current.Generation {
-				checkPublished(t, cli, etcdstore.Keys{}, b)
+				bundletest.CheckPublished(t, cli, etcdstore.Keys{}, b)
 				return
 			}
 		}
@@ -244,8 +245,8 @@ func TestPublishRace(t *testing.T) {
 func TestPublishIndexPrunedBeforeSwitch(t *testing.T) {
 	srv := etcdtest.Start(t)
 	cli, other := srv.Client(t), srv.Client(t)
-	h := mustBundle(t, spec{schemas: 5, versions: 1})
-	g := mustBundle(t, spec{schemas: 5, versions: 1, first: 100})
+	h := bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: 1})
+	g := bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: 1, First: 100})
 
 	// The other syncer switches to h, then waits before it prunes.
 	atPrune, prune, pruned := make(chan struct{}), make(chan struct{}), make(chan error, 1)
@@ -284,15 +285,15 @@ func TestPublishIndexPrunedBeforeSwitch(t *testing.T) {
 	if res.Conflicts != 1 {
 		t.Errorf("%d conflicts, want 1: the switch must notice its index is gone", res.Conflicts)
 	}
-	checkPublished(t, cli, etcdstore.Keys{}, g)
+	bundletest.CheckPublished(t, cli, etcdstore.Keys{}, g)
 }
 
 func TestPublishClusterMemberDown(t *testing.T) {
 	c := etcdtest.StartCluster(t, 3)
 	cli, rcli := c.Client(t), c.Client(t)
 	etcdtest.WaitReady(t, cli)
-	a := mustBundle(t, spec{schemas: 300, versions: 2})
-	b := mustBundle(t, spec{schemas: 300, versions: 3})
+	a := bundletest.Build(t, bundletest.Spec{Schemas: 300, Versions: 2})
+	b := bundletest.Build(t, bundletest.Spec{Schemas: 300, Versions: 3})
 	mustPublish(t, cli, a)
 	r := newReader(rcli, etcdstore.Keys{}, a, b)
 	stop := startReader(t, r)
@@ -329,7 +330,7 @@ func TestPublishClusterMemberDown(t *testing.T) {
 	r.waitSeen(t, b.Manifest.Generation)
 	stop()
 	t.Logf("stopped leader %s; %s", stopped, res)
-	checkPublished(t, rcli, etcdstore.Keys{}, b)
+	bundletest.CheckPublished(t, rcli, etcdstore.Keys{}, b)
 }
 
 // warnHook is a log handler that calls fn at the first warning: the sync
@@ -350,7 +351,7 @@ func (h warnHook) Handle(ctx context.Context, r slog.Record) error {
 func TestPublishRetriesWhileEtcdDown(t *testing.T) {
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
-	b := mustBundle(t, spec{schemas: 20, versions: 2})
+	b := bundletest.Build(t, bundletest.Spec{Schemas: 20, Versions: 2})
 	// etcd stops before the sync's first write and starts again when the
 	// sync logs its first retry.
 	restarted := false
@@ -373,5 +374,5 @@ func TestPublishRetriesWhileEtcdDown(t *testing.T) {
 		t.Fatal("the sync never retried")
 	}
 	t.Log(res)
-	checkPublished(t, cli, etcdstore.Keys{}, b)
+	bundletest.CheckPublished(t, cli, etcdstore.Keys{}, b)
 }

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/schemareg/schemareg/internal/bundletest"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 )
 
@@ -83,7 +84,7 @@ func TestResultString(t *testing.T) {
 
 func TestOlder(t *testing.T) {
 	mk := func(versions int, first int) *plan {
-		p, _, err := newPlan(mustBundle(t, spec{schemas: 2, versions: versions, first: first}), DefaultMaxTxnBytes, nil)
+		p, _, err := newPlan(bundletest.Build(t, bundletest.Spec{Schemas: 2, Versions: versions, First: first}), DefaultMaxTxnBytes, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

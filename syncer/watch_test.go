@@ -11,6 +11,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/schemareg/schemareg/internal/bundle"
+	"github.com/schemareg/schemareg/internal/bundletest"
 	"github.com/schemareg/schemareg/internal/etcdstore"
 	"github.com/schemareg/schemareg/internal/etcdtest"
 	"github.com/schemareg/schemareg/internal/text"
@@ -61,14 +62,14 @@ func TestWatchPublishesNewBundles(t *testing.T) {
 	}
 	attempts := startWatcher(t, cli, dir)
 	for v := 1; v <= 3; v++ {
-		b := mustBundle(t, spec{schemas: 5, versions: v})
+		b := bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: v})
 		if err := bundle.Write(dir, b); err != nil {
 			t.Fatal(err)
 		}
 		waitAttempt(t, attempts, "publish of bundle "+text.Short(b.Manifest.Generation), func(a Attempt) bool {
 			return a.Generation == b.Manifest.Generation && a.Err == nil
 		})
-		checkPublished(t, cli, etcdstore.Keys{}, b)
+		bundletest.CheckPublished(t, cli, etcdstore.Keys{}, b)
 	}
 }
 
@@ -76,7 +77,7 @@ func TestWatchIgnoresHalfWrittenBundle(t *testing.T) {
 	cli := etcdtest.Start(t).Client(t)
 	dir := filepath.Join(t.TempDir(), "bundle")
 	attempts := startWatcher(t, cli, dir)
-	a := mustBundle(t, spec{schemas: 3, versions: 1})
+	a := bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: 1})
 	if err := bundle.Write(dir, a); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestWatchIgnoresHalfWrittenBundle(t *testing.T) {
 
 	// Another tool writes the next bundle in place, manifest first: the
 	// watcher must wait for the files the manifest names.
-	b := mustBundle(t, spec{schemas: 3, versions: 2})
+	b := bundletest.Build(t, bundletest.Spec{Schemas: 3, Versions: 2})
 	staging := filepath.Join(t.TempDir(), "staging")
 	if err := bundle.Write(staging, b); err != nil {
 		t.Fatal(err)
@@ -142,5 +143,5 @@ func TestWatchIgnoresHalfWrittenBundle(t *testing.T) {
 	waitAttempt(t, attempts, "publish of the completed bundle", func(at Attempt) bool {
 		return at.Generation == b.Manifest.Generation && at.Err == nil
 	})
-	checkPublished(t, cli, etcdstore.Keys{}, b)
+	bundletest.CheckPublished(t, cli, etcdstore.Keys{}, b)
 }

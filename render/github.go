@@ -62,10 +62,10 @@ func Annotate(a *githubactions.Action, anns ...Annotation) {
 	}
 }
 
-// DiffAnnotations are the annotations of a diff of file: an error for each
+// diffAnnotations are the annotations of a diff of file: an error for each
 // change that breaks the mode and a notice for each other one, at the
 // change's line, which is always one of file's.
-func DiffAnnotations(file string, r compat.DiffResult) []Annotation {
+func diffAnnotations(file string, r compat.DiffResult) []Annotation {
 	out := make([]Annotation, 0, len(r.Changes))
 	for _, c := range r.Changes {
 		an := Annotation{Level: LevelNotice, File: file, Line: c.Line, Title: c.Kind, Message: c.Message}
@@ -79,7 +79,7 @@ func DiffAnnotations(file string, r compat.DiffResult) []Annotation {
 
 // WriteGitHub writes a diff of file as workflow commands to w.
 func WriteGitHub(w io.Writer, file string, r compat.DiffResult) error {
-	return writeAnnotations(w, DiffAnnotations(file, r))
+	return writeAnnotations(w, diffAnnotations(file, r))
 }
 
 // writeAnnotations writes annotations to w, all at once.
@@ -118,7 +118,7 @@ func checkAnnotations(r *compiler.CheckReport) []Annotation {
 		case compiler.VerdictInvalidBump:
 			out = append(out, Annotation{Level: LevelError, File: s.Path, Line: s.Line, Title: "version bump too small", Message: s.Message})
 		}
-		out = append(out, DiffAnnotations(s.Path, s.Result(r.Policy))...)
+		out = append(out, diffAnnotations(s.Path, s.Result(r.Policy))...)
 	}
 	return out
 }

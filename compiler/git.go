@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/schemareg/schemareg/internal/gitfs"
+	"github.com/schemareg/schemareg/internal/gitobj"
 	"github.com/schemareg/schemareg/internal/text"
 )
 
@@ -36,6 +37,7 @@ type gitRepo struct {
 	trees   map[plumbing.Hash]*rawTree // trees read for the commit before
 	next    map[plumbing.Hash]*rawTree // trees read for the current commit
 	packs   *packs                     // pack headers, opened at the first blob read
+	objs    *gitobj.Store              // the object folder read directly; nil: go-git reads it all
 }
 
 // objectCacheBytes bounds go-git's cache of decoded objects.
@@ -62,6 +64,11 @@ func openRepo(dir string) (*gitRepo, error) {
 		} else {
 			st.Close()
 		}
+		// The walk reads its trees, blobs and commits straight from the
+		// packs; go-git reads what that store cannot.
+		if objs, err := gitobj.Open(fsst.Filesystem().Root(), 0); err == nil {
+			g.objs = objs
+		}
 	}
 	return g, nil
 }
@@ -74,6 +81,44 @@ func (g *gitRepo) close() {
 	if g.packs != nil {
 		g.packs.close()
 	}
+	if g.objs != nil {
+		g.objs.Close()
+	}
+}
+
+// readDirect reads an object of type typ within lim from the object
+// folder; found is false when it is not there, for go-git to read.
+func (g *gitRepo) readDirect(h plumbing.Hash, typ plumbing.ObjectType, lim gitobj.Limits) (data []byte, found bool, err error) {
+	if g.objs == nil {
+		return nil, false, nil
+	}
+	data, err = g.objs.Read(h, typ, lim)
+	if errors.Is(err, gitobj.ErrNotFound) {
+		return nil, false, nil
+	}
+	return data, true, err
+}
+
+// commitObject reads and decodes a commit. The caller holds g.mu.
+func (g *gitRepo) commitObject(h plumbing.Hash) (*object.Commit, error) {
+	data, found, err := g.readDirect(h, plumbing.CommitObject, gitobj.Limits{Object: maxCommitBytes, Delta: 2 * maxCommitBytes, Base: maxCommitBytes})
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", h, err)
+	}
+	if !found {
+		return g.repo.CommitObject(h)
+	}
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(plumbing.CommitObject)
+	if _, err := obj.Write(data); err != nil {
+		return nil, err
+	}
+	c := &object.Commit{}
+	if err := c.Decode(obj); err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", h, err)
+	}
+	c.Hash = h
+	return c, nil
 }
 
 // packedWithin checks a packed object's delta chain by its headers (see
@@ -127,7 +172,9 @@ func (g *gitRepo) firstParentChain(tip *object.Commit, stop plumbing.Hash) (chai
 		if len(c.ParentHashes) == 0 {
 			break
 		}
-		p, err := g.repo.CommitObject(c.ParentHashes[0])
+		g.mu.Lock()
+		p, err := g.commitObject(c.ParentHashes[0])
+		g.mu.Unlock()
 		if err != nil {
 			return nil, false, fmt.Errorf("read parent of %s: %w", c.Hash, err)
 		}
@@ -151,7 +198,7 @@ func (g *gitRepo) turn() {
 func (g *gitRepo) commit(h plumbing.Hash) (*object.Commit, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.repo.CommitObject(h)
+	return g.commitObject(h)
 }
 
 // tree reads a tree object, from the last commits' trees when it is there.
@@ -163,6 +210,19 @@ func (g *gitRepo) tree(h plumbing.Hash) (*rawTree, error) {
 	}
 	t, ok := g.trees[h]
 	if !ok {
+		if data, found, err := g.readDirect(h, plumbing.TreeObject, gitobj.Limits{Object: maxTreeBytes, Delta: 2 * maxTreeBytes, Base: maxTreeBytes}); found {
+			if errors.Is(err, gitobj.ErrTooLarge) {
+				return nil, fmt.Errorf("read tree %s: more than the limit of %d bytes; a folder that large is not a schema registry", h, maxTreeBytes)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read tree %s: %w", h, err)
+			}
+			if t, err = parseRawTree(h, data); err != nil {
+				return nil, err
+			}
+			g.next[h] = t
+			return t, nil
+		}
 		size, err := g.objectSize(plumbing.TreeObject, h)
 		if err != nil {
 			return nil, fmt.Errorf("read tree %s: %w", h, err)
@@ -323,6 +383,9 @@ func (g *gitRepo) listFiles(root plumbing.Hash, prefix string) ([]fileChange, er
 	return g.diffTrees(plumbing.ZeroHash, root, prefix)
 }
 
+// maxCommitBytes bounds a commit object, its message included.
+const maxCommitBytes = 16 << 20
+
 // maxTreeBytes bounds a tree object, read whole to list its entries: a
 // tree this size already names half a million files.
 const maxTreeBytes = 32 << 20
@@ -371,6 +434,17 @@ func encodedSize(st interface {
 func (g *gitRepo) readBlob(h plumbing.Hash, limit int) ([]byte, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	maxDelta, maxBase := deltaBounds(limit)
+	data, found, err := g.readDirect(h, plumbing.BlobObject, gitobj.Limits{Object: int64(limit), Delta: maxDelta, Base: maxBase})
+	if found {
+		if errors.Is(err, gitobj.ErrTooLarge) {
+			return make([]byte, limit+1), nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read blob %s: %w", h, err)
+		}
+		return data, nil
+	}
 	if err := g.packedWithin(h, limit); err != nil {
 		if errors.Is(err, errObjectTooLarge) {
 			return make([]byte, limit+1), nil

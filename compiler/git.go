@@ -330,19 +330,15 @@ func (g *gitRepo) diffInto(a, b plumbing.Hash, prefix string, out *[]fileChange)
 			return err
 		}
 	}
-	for _, p := range mergeEntries(ta, tb) {
-		x, y := p[0], p[1]
-		if x != nil && y != nil && x.hash == y.hash && x.mode == y.mode {
-			continue
-		}
-		name := ""
+	return diffEntries(ta, tb, func(x, y *rawEntry) error {
+		var name string
 		if x != nil {
-			name = x.name
+			name = string(x.name)
 		} else {
-			name = y.name
+			name = string(y.name)
 		}
 		if strings.HasPrefix(name, ".") {
-			continue
+			return nil
 		}
 		full := name
 		if prefix != "" {
@@ -374,8 +370,8 @@ func (g *gitRepo) diffInto(a, b plumbing.Hash, prefix string, out *[]fileChange)
 		if fa != fb {
 			*out = append(*out, fileChange{Path: full, From: fa, To: fb})
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // listFiles lists every *.json file below a tree as changes from nothing.

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/schemareg/schemareg/api"
 )
@@ -49,7 +52,33 @@ func encodeJSON(v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// parallel calls fn(0) to fn(n-1) on every core and returns the error of
+// the lowest i that failed.
+func parallel(n int, fn func(i int) error) error {
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				errs[i] = fn(i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // versionsRef returns the digest and length of the schema's version list;
@@ -77,15 +106,24 @@ func (m *Manifest) disk(fresh bool) (diskManifest, error) {
 	if !sort.SliceIsSorted(m.Schemas, func(i, j int) bool { return m.Schemas[i].ID < m.Schemas[j].ID }) {
 		return d, fmt.Errorf("encode manifest: schemas not sorted by id")
 	}
+	type ref struct {
+		digest string
+		n      int
+	}
+	refs := make([]ref, len(m.Schemas))
+	err := parallel(len(m.Schemas), func(i int) error {
+		digest, n, _, err := m.Schemas[i].versionsRef(fresh)
+		refs[i] = ref{digest, n}
+		return err
+	})
+	if err != nil {
+		return d, err
+	}
 	d.Schemas = make([]diskSchema, len(m.Schemas))
 	for i := range m.Schemas {
 		s := &m.Schemas[i]
-		digest, n, _, err := s.versionsRef(fresh)
-		if err != nil {
-			return d, err
-		}
 		d.Schemas[i] = diskSchema{ID: s.ID, Path: s.Path, Latest: s.Latest, Deprecated: s.Deprecated,
-			Compatibility: s.Compatibility, Title: s.Title, Description: s.Description, Deps: s.Deps, Versions: n, VersionsDigest: digest}
+			Compatibility: s.Compatibility, Title: s.Title, Description: s.Description, Deps: s.Deps, Versions: refs[i].n, VersionsDigest: refs[i].digest}
 	}
 	if d.Violations == nil {
 		d.Violations = []Violation{}
@@ -135,10 +173,10 @@ func (m *Manifest) Seal() error {
 	if m.Violations == nil {
 		m.Violations = []Violation{}
 	}
-	for i := range m.Schemas {
+	err := parallel(len(m.Schemas), func(i int) error {
 		s := &m.Schemas[i]
 		if s.Versions == nil {
-			continue
+			return nil
 		}
 		for j := range s.Versions {
 			if s.Versions[j].Changes == nil {
@@ -150,6 +188,10 @@ func (m *Manifest) Seal() error {
 			return err
 		}
 		s.versionsData, s.versionsDigest, s.versionsCount = data, digest, n
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	gen, err := m.ComputeGeneration()
 	if err != nil {

@@ -16,6 +16,7 @@ func (b *Bundle) Verify() error {
 		return fmt.Errorf("%w: format_version %d, this schemareg reads %d", ErrFormat, m.FormatVersion, FormatVersion)
 	}
 	named := make(map[string]bool, len(b.Files))
+	var files [][2]string // name and digest
 	globalIDs := map[int]string{}
 	for i := range m.Schemas {
 		s := &m.Schemas[i]
@@ -56,12 +57,13 @@ func (b *Bundle) Verify() error {
 				if f[1] == "" {
 					continue
 				}
-				if err := b.checkFile(f[0], f[1]); err != nil {
-					return err
-				}
+				files = append(files, f)
 				named[f[0]] = true
 			}
 		}
+	}
+	if err := parallel(len(files), func(i int) error { return b.checkFile(files[i][0], files[i][1]) }); err != nil {
+		return err
 	}
 	for name := range b.Files {
 		if !named[name] {

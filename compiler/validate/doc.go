@@ -8,6 +8,9 @@
 //	v, err := reg.Compile(d)          // err is a *document.Problem
 //	errs := v.Validate(data)
 //
+// Check answers as Compile does where only the answer matters; most
+// documents it checks in one walk.
+//
 // It also finds a document's dependencies and pins, and builds its bundled
 // (self-contained) form.
 //

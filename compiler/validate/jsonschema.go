@@ -197,35 +197,8 @@ func location(d *document.Document) string {
 // Compile compiles d, resolving references through the registry. Any
 // problem comes back as a *Problem at the offending line of d.
 func (r *Registry) Compile(d *document.Document) (*Validator, error) {
-	if at, chain := r.refCycle(d); at != "" {
-		return nil, d.ProblemAt(at, "$ref cycle %s; a chain of $refs must end in a schema", strings.Join(chain, " → "))
-	}
-	if f, ptr := unknownFormat(d.Root, ""); f != "" {
-		return nil, d.ProblemAt(ptr, "unknown format %q; use a format of the JSON Schema specification (date-time, date, time, duration, email, hostname, ipv4, ipv6, uri, uri-reference, uuid, regex, ...)", f)
-	}
-	if err := r.checkExternal(d); err != nil {
-		return nil, err
-	}
-	if err := r.checkSize(d); err != nil {
-		return nil, err
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft7)
-	c.UseLoader(r)
-	if d.ID == "" {
-		if err := c.AddResource(location(d), schemaRoot(d)); err != nil {
-			return nil, d.ProblemAt("", "%v", err)
-		}
-	}
-	s, err := c.Compile(location(d))
+	s, cost, err := r.compile(d)
 	if err != nil {
-		return nil, compileProblem(d, err)
-	}
-	cost, err := checkCost(d, s)
-	if err != nil {
-		return nil, err
-	}
-	if err := arrowschema.Check(d, r); err != nil {
 		return nil, err
 	}
 	v := &Validator{schema: s, checks: cost.checks, pattern: cost.pattern}
@@ -241,6 +214,43 @@ func (r *Registry) Compile(d *document.Document) (*Validator, error) {
 		v.fast = fast
 	}
 	return v, nil
+}
+
+// compile runs every check of Compile and returns the compiled schema and
+// the most work it asks of a validator.
+func (r *Registry) compile(d *document.Document) (*jsonschema.Schema, schemaCost, error) {
+	if at, chain := r.refCycle(d); at != "" {
+		return nil, schemaCost{}, d.ProblemAt(at, "$ref cycle %s; a chain of $refs must end in a schema", strings.Join(chain, " → "))
+	}
+	if f, ptr := unknownFormat(d.Root, ""); f != "" {
+		return nil, schemaCost{}, d.ProblemAt(ptr, "unknown format %q; use a format of the JSON Schema specification (date-time, date, time, duration, email, hostname, ipv4, ipv6, uri, uri-reference, uuid, regex, ...)", f)
+	}
+	if err := r.checkExternal(d); err != nil {
+		return nil, schemaCost{}, err
+	}
+	if err := r.checkSize(d); err != nil {
+		return nil, schemaCost{}, err
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft7)
+	c.UseLoader(r)
+	if d.ID == "" {
+		if err := c.AddResource(location(d), schemaRoot(d)); err != nil {
+			return nil, schemaCost{}, d.ProblemAt("", "%v", err)
+		}
+	}
+	s, err := c.Compile(location(d))
+	if err != nil {
+		return nil, schemaCost{}, compileProblem(d, err)
+	}
+	cost, err := checkCost(d, s)
+	if err != nil {
+		return nil, schemaCost{}, err
+	}
+	if err := arrowschema.Check(d, r); err != nil {
+		return nil, schemaCost{}, err
+	}
+	return s, cost, nil
 }
 
 // compileProblem turns a compiler error into a Problem at the right line.

@@ -77,7 +77,7 @@ func CheckTree(files []File, opts TreeOptions) (map[string]*document.Document, [
 		return fmt.Sprintf("pinned to %s %s, and no file here has id %s", id, version, id)
 	}
 	for _, d := range parsed {
-		if _, err := reg.Compile(d); err != nil {
+		if err := reg.Check(d); err != nil {
 			report(err)
 			continue
 		}

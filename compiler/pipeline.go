@@ -19,7 +19,7 @@ import (
 // The walk is a pipeline. One goroutine reads the history from Git: the
 // schema files each commit changes and their bytes. Workers parse every
 // file, canonicalize and digest it and, when it refers to no other
-// document, compile it and map it to Arrow: work that depends on nothing
+// document, check it and map it to Arrow: work that depends on nothing
 // but the file. The caller judges the commits one by one, in order, with
 // everything prepared.
 
@@ -40,7 +40,7 @@ type prepared struct {
 	err error
 
 	// Set by the workers for a document that refers to no other: the
-	// result of compiling it and of mapping it to Arrow.
+	// result of checking it and of mapping it to Arrow.
 	checked  bool
 	checkErr error
 	ipcDone  bool
@@ -163,7 +163,7 @@ func prepare(p string, data []byte, maxBytes int) prepared {
 	}
 	pr := prepared{doc: d}
 	if !validate.HasExternalRef(d.Root) {
-		_, pr.checkErr = validate.NewRegistry(d).Compile(d)
+		pr.checkErr = validate.NewRegistry(d).Check(d)
 		pr.checked = true
 		if pr.checkErr == nil {
 			pr.ipc, pr.ipcErr = arrowschema.IPC(d, nil)
@@ -182,14 +182,13 @@ func (h *history) prepared(d *document.Document) *prepared {
 	return nil
 }
 
-// check compiles d within the registry of the current commit, unless it
-// was checked alone already.
+// check checks d within the registry of the current commit, as Compile
+// would, unless it was checked alone already.
 func (h *history) check(d *document.Document) error {
 	if pr := h.prepared(d); pr != nil && pr.checked {
 		return pr.checkErr
 	}
-	_, err := h.reg.Compile(d)
-	return err
+	return h.reg.Check(d)
 }
 
 // arrowIPC maps d to Arrow within the registry of the current commit,

@@ -143,7 +143,7 @@ func Schema(d *document.Document, reg Resolver) (*arrow.Schema, error) {
 		return nil, nil
 	}
 	required := requiredSet(d.Object())
-	var fields []arrow.Field
+	fields := make([]arrow.Field, 0, len(props))
 	listed := map[string]bool{}
 	if d.Arrow != nil {
 		for _, f := range d.Arrow.Fields {
@@ -186,7 +186,9 @@ func IPC(d *document.Document, reg Resolver) ([]byte, error) {
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("%s: encode arrow schema: %w", d.Path, err)
 	}
-	return buf.Bytes(), nil
+	// A compile keeps the bytes of every version: none of the buffer's
+	// spare room.
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // DataType returns the Arrow data type t names.

@@ -1,6 +1,7 @@
 package document
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -109,8 +110,15 @@ func parse(path string, data []byte, registry bool) (*Document, error) {
 	return d, nil
 }
 
+// seal sets the canonical bytes and their digest. The bytes live as long
+// as the document, and a compile keeps those of every version: they are
+// written into a buffer of the file's size, which they seldom pass, and
+// kept in a slice of their own size.
 func (d *Document) seal() {
-	d.Canonical = Canonical(d.Root)
+	var buf bytes.Buffer
+	buf.Grow(len(d.Raw))
+	writeCanonical(&buf, d.Root)
+	d.Canonical = bytes.Clone(buf.Bytes())
 	d.Digest = bundle.Digest(d.Canonical)
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -136,6 +137,7 @@ feed:
 	if first != nil {
 		return first
 	}
+	res.Writes = slices.Grow(res.Writes, len(writes))
 	for _, w := range writes {
 		res.add(w)
 	}

@@ -164,7 +164,7 @@ func fillStore(store string, files map[string][]byte, fresh bool) error {
 func storeFile(store, name string, data []byte, fresh bool) error {
 	p := filepath.Join(store, filepath.FromSlash(strings.TrimPrefix(name, "schemas/")))
 	if fresh {
-		return os.WriteFile(p, data, 0o644)
+		return writeNew(p, data)
 	}
 	if old, err := os.ReadFile(p); err == nil {
 		if !bytes.Equal(old, data) {

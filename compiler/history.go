@@ -66,6 +66,7 @@ const (
 type schemaState struct {
 	entry  bundle.Schema
 	latest *document.Document            // the latest published version, parsed from its original file
+	model  *compat.Model                 // latest made ready for diffing, when it was
 	docs   map[string]*document.Document // published versions loaded for transitive checks
 }
 

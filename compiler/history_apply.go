@@ -218,7 +218,9 @@ func (h *history) diff(st *schemaState, latest, d *document.Document) (compat.Di
 	if v, ok := st.entry.Version(st.entry.Latest); ok {
 		opts.ResolveOld = h.pinnedResolver(v)
 	}
-	res := compat.Diff(latest, d, opts)
+	old := h.model(st, latest)
+	st.model = old
+	res := compat.DiffModels(old, h.model(nil, d), opts)
 	if !mode.Transitive() {
 		return res, nil
 	}
@@ -271,7 +273,10 @@ func (h *history) publish(st *schemaState, d *document.Document, ci commitInfo, 
 	if d.Compatibility != "" {
 		st.entry.Compatibility = string(d.Compatibility)
 	}
-	st.latest = d
+	st.latest, st.model = d, nil
+	if pr := h.prepared(d); pr != nil && pr.model.Of(d) {
+		st.model = pr.model
+	}
 	if st.docs != nil {
 		st.docs[ver] = d
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/schemareg/schemareg/compiler/arrowschema"
+	"github.com/schemareg/schemareg/compiler/compat"
 	"github.com/schemareg/schemareg/compiler/document"
 	"github.com/schemareg/schemareg/compiler/validate"
 )
@@ -36,8 +37,9 @@ type step struct {
 // prepared is a changed file's new content, parsed and, when it can be
 // checked alone, checked.
 type prepared struct {
-	doc *document.Document
-	err error
+	doc   *document.Document
+	model *compat.Model // doc made ready for diffing with its version before
+	err   error
 
 	// Set by the workers for a document that refers to no other: the
 	// result of checking it and of mapping it to Arrow.
@@ -161,7 +163,7 @@ func prepare(p string, data []byte, maxBytes int) prepared {
 	if want := document.BaseName(p); d.ID != want {
 		return prepared{err: d.ProblemAt("/id", "id %q does not match the file name %q; rename the file to %s.json or set \"id\": %q", d.ID, path.Base(p), d.ID, want)}
 	}
-	pr := prepared{doc: d}
+	pr := prepared{doc: d, model: compat.ModelOf(d)}
 	if !validate.HasExternalRef(d.Root) {
 		pr.checkErr = validate.NewRegistry(d).Check(d)
 		pr.checked = true
@@ -180,6 +182,18 @@ func (h *history) prepared(d *document.Document) *prepared {
 		return &td.prepared
 	}
 	return nil
+}
+
+// model returns d made ready for diffing: as the workers made it, as the
+// schema's latest version kept it, or made now.
+func (h *history) model(st *schemaState, d *document.Document) *compat.Model {
+	if pr := h.prepared(d); pr != nil && pr.model.Of(d) {
+		return pr.model
+	}
+	if st != nil && st.model.Of(d) {
+		return st.model
+	}
+	return compat.ModelOf(d)
 }
 
 // check checks d within the registry of the current commit, as Compile

@@ -48,6 +48,33 @@ func Diff(old, new *document.Document, opts DiffOptions) DiffResult {
 	return diffDocs(docOf(old), docOf(new), opts, modeOf(opts.Mode, old, new))
 }
 
+// Model is a document made ready for diffing. A caller that diffs each
+// version with the one before keeps a version's Model for the next diff,
+// and may build it on another goroutine beforehand; a Model is not for
+// use by two goroutines at once.
+type Model struct {
+	doc *sdoc
+}
+
+// ModelOf makes d ready for diffing, building the model of its root; nil
+// reads as the empty schema.
+func ModelOf(d *document.Document) *Model {
+	m := &Model{doc: docOf(d)}
+	m.doc.node("")
+	return m
+}
+
+// Of reports whether m models d.
+func (m *Model) Of(d *document.Document) bool { return m != nil && m.doc.main == d && d != nil }
+
+// DiffModels is Diff of the documents two Models model. They must be two.
+func DiffModels(old, new *Model, opts DiffOptions) DiffResult {
+	if old == new {
+		return Diff(old.doc.main, new.doc.main, opts)
+	}
+	return diffDocs(old.doc, new.doc, opts, modeOf(opts.Mode, old.doc.main, new.doc.main))
+}
+
 // DiffSchemas compares two decoded JSON Schemas (map[string]any, bool,
 // with json.Number numbers) that need not be registry documents. It is the
 // engine Diff uses; changes carry no lines.
@@ -156,8 +183,9 @@ func diffDocs(od, nd *sdoc, opts DiffOptions, mode document.Mode) DiffResult {
 	d := newDiffer(policy, opts.Resolve)
 	if opts.ResolveOld != nil {
 		d.resolveOld = opts.ResolveOld
-		od.old = true
 	}
+	// A document's model may be diffed more than once, on either side.
+	od.old, nd.old = opts.ResolveOld != nil, false
 	back := d.walk(od, nd)
 	fwd := d.walk(nd, od)
 	res := DiffResult{Mode: mode, Policy: policy}

@@ -135,6 +135,7 @@ func Compile(ctx context.Context, opts CompileOptions) (*CompileResult, error) {
 		return nil, err
 	}
 	res.Violations = append([]Violation{}, h.violations[before:]...)
+	h.forgetDocuments()
 	b, err := h.bundle(tip, dir)
 	if err != nil {
 		return nil, err
@@ -208,6 +209,15 @@ func (h *history) run(ctx context.Context, chain []*object.Commit, prev plumbing
 	return walkErr()
 }
 
+// forgetDocuments drops the parsed files and versions the walk kept, which
+// sealing the bundle needs no more.
+func (h *history) forgetDocuments() {
+	h.treeDocs = nil
+	for _, st := range h.schemas {
+		st.latest, st.model, st.docs = nil, nil, nil
+	}
+}
+
 // resume restores the state of a previous bundle when its commit is on the
 // first-parent history of tip. It returns the commits after it and its
 // commit; a nil commit means a compile from the root.
@@ -239,7 +249,7 @@ func (h *history) resume(tip *object.Commit, since *bundle.Bundle, res *CompileR
 		res.Warnings = append(res.Warnings, fmt.Sprintf("previous bundle's commit %s is not on the first-parent history of the compiled commit (history rewritten?); compiling from the root", text.Short(m.Source.Commit)))
 		return nil, nil, nil
 	}
-	prev, err := h.git.repo.CommitObject(from)
+	prev, err := h.git.commit(from)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", from, err)
 	}

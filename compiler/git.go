@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -108,13 +109,8 @@ func (g *gitRepo) commitObject(h plumbing.Hash) (*object.Commit, error) {
 	if !found {
 		return g.repo.CommitObject(h)
 	}
-	obj := &plumbing.MemoryObject{}
-	obj.SetType(plumbing.CommitObject)
-	if _, err := obj.Write(data); err != nil {
-		return nil, err
-	}
-	c := &object.Commit{}
-	if err := c.Decode(obj); err != nil {
+	c, err := parseCommit(data)
+	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", h, err)
 	}
 	c.Hash = h
@@ -141,9 +137,57 @@ func (g *gitRepo) packedWithin(h plumbing.Hash, limit int) error {
 	return g.packs.check(h, maxDelta, maxBase)
 }
 
+// parseCommit decodes what a walk reads of a commit: its tree, its
+// parents, its author and its committer. The message and signatures are
+// not kept: twenty thousand of them would be held for the whole walk.
+func parseCommit(data []byte) (*object.Commit, error) {
+	c := &object.Commit{}
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if len(line) == 0 {
+			break // the message follows
+		}
+		key, value, _ := bytes.Cut(line, []byte{' '})
+		switch string(key) {
+		case "tree", "parent":
+			if !plumbing.IsHash(string(value)) {
+				return nil, fmt.Errorf("malformed %s line", key)
+			}
+			if key[0] == 't' {
+				c.TreeHash = plumbing.NewHash(string(value))
+			} else {
+				c.ParentHashes = append(c.ParentHashes, plumbing.NewHash(string(value)))
+			}
+		case "author":
+			c.Author.Decode(value)
+		case "committer":
+			c.Committer.Decode(value)
+		}
+	}
+	if c.TreeHash.IsZero() {
+		return nil, errors.New("no tree")
+	}
+	return c, nil
+}
+
 // resolve returns the commit a revision names.
 func (g *gitRepo) resolve(rev string) (*object.Commit, error) {
-	h, err := g.repo.ResolveRevision(plumbing.Revision(rev))
+	// go-git reads the commit, and so loads the pack indexes, to resolve a
+	// revision: a repository of its own does, and is forgotten with them.
+	r := g.repo
+	if g.storage != nil && g.objs != nil {
+		st := filesystem.NewStorageWithOptions(g.storage.Filesystem(), cache.NewObjectLRU(cache.MiByte), filesystem.Options{})
+		defer st.Close()
+		if once, err := git.Open(st, nil); err == nil {
+			r = once
+		}
+	}
+	h, err := r.ResolveRevision(plumbing.Revision(rev))
 	if errors.Is(err, io.EOF) {
 		// go-git's answer to HEAD~N past the first commit.
 		return nil, fmt.Errorf("%w: %s: the history does not go back that far", ErrRevisionNotFound, rev)
@@ -151,7 +195,7 @@ func (g *gitRepo) resolve(rev string) (*object.Commit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
 	}
-	c, err := g.repo.CommitObject(*h)
+	c, err := g.commit(*h)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrRevisionNotFound, rev, err)
 	}

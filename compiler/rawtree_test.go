@@ -8,7 +8,10 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/schemareg/schemareg/internal/gittest"
 )
 
 // treeBytes encodes entries as Git does, in Git's order.
@@ -152,4 +155,60 @@ func TestParseRawTreeRefusesMalformedTrees(t *testing.T) {
 	if _, err := parseRawTree(plumbing.ZeroHash, good); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestParseCommitReadsWhatGoGitDecodes(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("schemas/a.json", "{}")
+	first := r.Commit("first\n\nwith a body")
+	r.Checkout("side", true)
+	r.Write("schemas/b.json", "{}")
+	side := r.Commit("side")
+	r.Checkout("main", false)
+	r.Write("schemas/c.json", "{}")
+	r.Commit("main")
+	merge := r.Commit("merge", side)
+	g, err := openRepo(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.close()
+	for _, h := range []plumbing.Hash{first, side, merge} {
+		want, err := g.repo.CommitObject(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := g.commit(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type view struct {
+			Hash, Tree        plumbing.Hash
+			Parents           []plumbing.Hash
+			Author, Committer string
+			When              [2]int64
+		}
+		v := func(c *object.Commit) view {
+			return view{c.Hash, c.TreeHash, c.ParentHashes, c.Author.String(), c.Committer.String(),
+				[2]int64{c.Author.When.Unix(), c.Committer.When.Unix()}}
+		}
+		if diff := cmp.Diff(v(want), v(got)); diff != "" {
+			t.Errorf("commit %s (-go-git +parsed):\n%s", h, diff)
+		}
+	}
+	if len(mustCommit(t, g, merge).ParentHashes) != 2 {
+		t.Fatal("the merge has not two parents")
+	}
+	if _, err := parseCommit([]byte("parent 0123\n\nmessage")); err == nil {
+		t.Fatal("a malformed commit parsed")
+	}
+}
+
+func mustCommit(t *testing.T, g *gitRepo, h plumbing.Hash) *object.Commit {
+	t.Helper()
+	c, err := g.commit(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -43,7 +43,7 @@ const maxChain = 100
 const maxAlternates = 16
 
 // DefaultCacheBytes is what a Store keeps of the delta bases it made.
-const DefaultCacheBytes = 16 << 20
+const DefaultCacheBytes = 8 << 20
 
 // Store reads the objects of one repository.
 type Store struct {

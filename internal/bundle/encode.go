@@ -48,11 +48,13 @@ func encodeJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.Clone(buf.Bytes()), nil
+	compact := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+	out := make([]byte, 0, len(compact)+len(compact)/2)
+	out = appendIndent(out, compact, " ")
+	return append(out, '\n'), nil
 }
 
 // parallel calls fn(0) to fn(n-1) on every core and returns the error of

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -286,9 +287,20 @@ func compileProblem(d *document.Document, err error) *document.Problem {
 	return d.ProblemAt("", "%s", trimRegistryBase(err.Error()))
 }
 
+// deepestCause follows the causes of e down to one that has none: at each
+// step the one earliest in the document, by location, then the first that
+// jsonschema lists. jsonschema checks an object's members in map order,
+// so the order of causes at different locations differs from run to run;
+// what a compile reports, and what a bundle records, must not.
 func deepestCause(e *jsonschema.ValidationError) *jsonschema.ValidationError {
 	for len(e.Causes) > 0 {
-		e = e.Causes[0]
+		best := e.Causes[0]
+		for _, c := range e.Causes[1:] {
+			if slices.Compare(c.InstanceLocation, best.InstanceLocation) < 0 {
+				best = c
+			}
+		}
+		e = best
 	}
 	return e
 }

@@ -39,6 +39,7 @@ type gitRepo struct {
 	next    map[plumbing.Hash]*rawTree // trees read for the current commit
 	packs   *packs                     // pack headers, opened at the first blob read
 	objs    *gitobj.Store              // the object folder read directly; nil: go-git reads it all
+	spare   []*rawTree                 // trees no map holds any more, whose room the next reads reuse
 }
 
 // objectCacheBytes bounds go-git's cache of decoded objects.
@@ -235,8 +236,19 @@ func (g *gitRepo) turn() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.trees, g.next = g.next, g.trees
+	// The trees read for the commit before the last one and not since are
+	// in no map any more, and no one walks them: every walk of trees holds
+	// g.mu. Their bytes make room for the next reads.
+	for h, t := range g.next {
+		if g.trees[h] != t && len(g.spare) < maxSpareTrees {
+			g.spare = append(g.spare, t)
+		}
+	}
 	clear(g.next)
 }
+
+// maxSpareTrees bounds the trees kept for their room.
+const maxSpareTrees = 8
 
 // commit reads a commit object.
 func (g *gitRepo) commit(h plumbing.Hash) (*object.Commit, error) {
@@ -245,23 +257,43 @@ func (g *gitRepo) commit(h plumbing.Hash) (*object.Commit, error) {
 	return g.commitObject(h)
 }
 
+// readTree reads a tree object from the object folder into room's bytes,
+// when there is room; found is false when it is not there.
+func (g *gitRepo) readTree(h plumbing.Hash, room *rawTree) (data []byte, found bool, err error) {
+	if g.objs == nil {
+		return nil, false, nil
+	}
+	var buf []byte
+	if room != nil {
+		buf = room.data
+	}
+	data, err = g.objs.ReadInto(h, plumbing.TreeObject, gitobj.Limits{Object: maxTreeBytes, Delta: 2 * maxTreeBytes, Base: maxTreeBytes}, buf)
+	if errors.Is(err, gitobj.ErrNotFound) {
+		return nil, false, nil
+	}
+	return data, true, err
+}
+
 // tree reads a tree object, from the last commits' trees when it is there.
+// The caller holds g.mu for as long as it uses the tree.
 func (g *gitRepo) tree(h plumbing.Hash) (*rawTree, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	if t, ok := g.next[h]; ok {
 		return t, nil
 	}
 	t, ok := g.trees[h]
 	if !ok {
-		if data, found, err := g.readDirect(h, plumbing.TreeObject, gitobj.Limits{Object: maxTreeBytes, Delta: 2 * maxTreeBytes, Base: maxTreeBytes}); found {
+		var room *rawTree
+		if n := len(g.spare); n > 0 {
+			room, g.spare = g.spare[n-1], g.spare[:n-1]
+		}
+		if data, found, err := g.readTree(h, room); found {
 			if errors.Is(err, gitobj.ErrTooLarge) {
 				return nil, fmt.Errorf("read tree %s: more than the limit of %d bytes; a folder that large is not a schema registry", h, maxTreeBytes)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("read tree %s: %w", h, err)
 			}
-			if t, err = parseRawTree(h, data); err != nil {
+			if t, err = parseRawTree(h, data, room); err != nil {
 				return nil, err
 			}
 			g.next[h] = t
@@ -287,7 +319,7 @@ func (g *gitRepo) tree(h plumbing.Hash) (*rawTree, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read tree %s: %w", h, err)
 		}
-		if t, err = parseRawTree(h, data); err != nil {
+		if t, err = parseRawTree(h, data, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -298,6 +330,8 @@ func (g *gitRepo) tree(h plumbing.Hash) (*rawTree, error) {
 // dirHash returns the hash of the tree at dir in the commit, zero when the
 // commit has no such folder. A nil commit has nothing.
 func (g *gitRepo) dirHash(c *object.Commit, dir string) (plumbing.Hash, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if c == nil {
 		return plumbing.ZeroHash, nil
 	}
@@ -321,6 +355,8 @@ func (g *gitRepo) dirHash(c *object.Commit, dir string) (plumbing.Hash, error) {
 
 // fileAt returns the hash of the file at path rel below the tree root.
 func (g *gitRepo) fileAt(root plumbing.Hash, rel string) (plumbing.Hash, bool, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if root.IsZero() {
 		return plumbing.ZeroHash, false, nil
 	}
@@ -351,6 +387,8 @@ type fileChange struct {
 // (zero hashes for none), in path order, descending only into subtrees
 // whose hashes differ.
 func (g *gitRepo) diffTrees(a, b plumbing.Hash, prefix string) ([]fileChange, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	var out []fileChange
 	if err := g.diffInto(a, b, prefix, &out); err != nil {
 		return nil, err

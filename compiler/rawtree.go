@@ -29,12 +29,18 @@ func (e *rawEntry) isFile() bool {
 }
 
 // parseRawTree checks "<octal mode> <name>\0<20-byte hash>" entries and
-// notes where each begins; data is kept, and must not change.
-func parseRawTree(h plumbing.Hash, data []byte) (*rawTree, error) {
+// notes where each begins; data is kept, and must not change. A tree no
+// one uses any more may be given as room, for its list of offsets.
+func parseRawTree(h plumbing.Hash, data []byte, room *rawTree) (*rawTree, error) {
 	if len(data) > 1<<31-1 {
 		return nil, fmt.Errorf("tree %s: %d bytes", h, len(data))
 	}
-	t := &rawTree{data: data, offs: make([]int32, 0, len(data)/40+1)}
+	t := &rawTree{data: data}
+	if room != nil {
+		t.offs = room.offs[:0]
+	} else {
+		t.offs = make([]int32, 0, len(data)/40+1)
+	}
 	for at := 0; at < len(data); {
 		t.offs = append(t.offs, int32(at))
 		rest := data[at:]

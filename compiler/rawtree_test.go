@@ -103,11 +103,11 @@ func TestDiffEntriesFindsWhatTwoTreesDoNotShare(t *testing.T) {
 				b[k].mode = 0o100755
 			}
 		}
-		ta, err := parseRawTree(plumbing.ZeroHash, treeBytes(a))
+		ta, err := parseRawTree(plumbing.ZeroHash, treeBytes(a), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tb, err := parseRawTree(plumbing.ZeroHash, treeBytes(b))
+		tb, err := parseRawTree(plumbing.ZeroHash, treeBytes(b), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,11 +148,11 @@ func TestParseRawTreeRefusesMalformedTrees(t *testing.T) {
 		"short hash":    good[:len(good)-1],
 		"trailing junk": append(append([]byte{}, good...), '1'),
 	} {
-		if _, err := parseRawTree(plumbing.ZeroHash, data); err == nil {
+		if _, err := parseRawTree(plumbing.ZeroHash, data, nil); err == nil {
 			t.Errorf("%s: parsed", name)
 		}
 	}
-	if _, err := parseRawTree(plumbing.ZeroHash, good); err != nil {
+	if _, err := parseRawTree(plumbing.ZeroHash, good, nil); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -34,10 +34,11 @@ func deltaVarint(b []byte) (int64, int, error) {
 	return 0, 0, fmt.Errorf("%w: size header", errBadDelta)
 }
 
-// applyDelta makes the object the delta describes from base. The sizes its
-// header gives are checked against base and maxTarget before the result is
-// allocated, and every copy against both buffers.
-func applyDelta(base, delta []byte, maxTarget int64) ([]byte, error) {
+// applyDelta makes the object the delta describes from base, in dst's
+// storage when it has room. The sizes its header gives are checked against
+// base and maxTarget before the result is allocated, and every copy against
+// both buffers.
+func applyDelta(dst, base, delta []byte, maxTarget int64) ([]byte, error) {
 	baseSize, target, n, err := deltaSizes(delta)
 	if err != nil {
 		return nil, err
@@ -48,7 +49,10 @@ func applyDelta(base, delta []byte, maxTarget int64) ([]byte, error) {
 	if target > maxTarget {
 		return nil, fmt.Errorf("%w: makes a %d-byte object", ErrTooLarge, target)
 	}
-	out := make([]byte, 0, target)
+	out := dst[:0]
+	if int64(cap(out)) < target {
+		out = make([]byte, 0, target)
+	}
 	ops := delta[n:]
 	for len(ops) > 0 {
 		op := ops[0]

@@ -53,6 +53,7 @@ type Store struct {
 	cache baseCache
 	src   bytes.Reader
 	zr    io.ReadCloser // an inflater, reset for every stream
+	delta []byte        // the last delta's bytes, whose room the next reuses
 }
 
 // Open opens the object folder of the Git folder gitDir (a work tree's
@@ -142,9 +143,27 @@ func (s *Store) Close() {
 // Read returns the content of object h, which must be of type want,
 // within lim.
 func (s *Store) Read(h plumbing.Hash, want plumbing.ObjectType, lim Limits) ([]byte, error) {
+	return s.readType(h, want, lim, false, nil)
+}
+
+// ReadInto is Read into buf's storage when it has room: a caller that
+// reads many objects of a size, keeping each a short while, recycles them.
+func (s *Store) ReadInto(h plumbing.Hash, want plumbing.ObjectType, lim Limits, buf []byte) ([]byte, error) {
+	return s.readType(h, want, lim, false, buf)
+}
+
+// ReadShared is Read for a caller that does not change what it gets,
+// which may be the store's own copy: a walk of a thousand-file tree's
+// history reads its versions one after the other, each the base of the
+// delta the one before was made from.
+func (s *Store) ReadShared(h plumbing.Hash, want plumbing.ObjectType, lim Limits) ([]byte, error) {
+	return s.readType(h, want, lim, true, nil)
+}
+
+func (s *Store) readType(h plumbing.Hash, want plumbing.ObjectType, lim Limits, shared bool, dst []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	typ, data, err := s.read(h, lim)
+	typ, data, err := s.read(h, lim, shared, dst)
 	if err != nil {
 		return nil, err
 	}
@@ -155,12 +174,12 @@ func (s *Store) Read(h plumbing.Hash, want plumbing.ObjectType, lim Limits) ([]b
 }
 
 // read finds h in the packs, then among the loose objects.
-func (s *Store) read(h plumbing.Hash, lim Limits) (plumbing.ObjectType, []byte, error) {
+func (s *Store) read(h plumbing.Hash, lim Limits, shared bool, dst []byte) (plumbing.ObjectType, []byte, error) {
 	for _, p := range s.packs {
 		if off, ok, err := p.find(h); err != nil {
 			return 0, nil, err
 		} else if ok {
-			return s.readPacked(p, off, lim)
+			return s.readPacked(p, off, lim, shared, dst)
 		}
 	}
 	return s.readLoose(h, lim.Object)
@@ -176,17 +195,21 @@ type link struct {
 
 // readPacked reads the object at off in p: it follows the delta chain down
 // to an object it has, whole or cached, and applies the deltas back up,
-// keeping each base it makes in the cache.
-func (s *Store) readPacked(p *pack, off int64, lim Limits) (plumbing.ObjectType, []byte, error) {
+// keeping each base it makes in the cache. Unless shared, what it returns
+// is not the cache's.
+func (s *Store) readPacked(p *pack, off int64, lim Limits, shared bool, dst []byte) (plumbing.ObjectType, []byte, error) {
 	var chain []link
 	var typ plumbing.ObjectType
 	var data []byte
-	cachedBase := false
+	cachedBase := false // the base is not to be put in the cache
 	for {
 		if e, ok := s.cache.get(cacheKey{p, off}); ok {
 			typ, data = e.typ, e.data
 			if len(chain) == 0 {
-				return typ, bytes.Clone(data), nil
+				if !shared {
+					data = append(dst[:0], data...)
+				}
+				return typ, data, nil
 			}
 			cachedBase = true
 			break
@@ -203,7 +226,11 @@ func (s *Store) readPacked(p *pack, off int64, lim Limits) (plumbing.ObjectType,
 			if hdr.size > bound {
 				return 0, nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, hdr.size)
 			}
-			if data, err = s.inflate(p, hdr.dataOff, hdr.size); err != nil {
+			into := dst
+			if len(chain) > 0 {
+				into = nil // a base, for the cache
+			}
+			if data, err = s.inflate(p, hdr.dataOff, hdr.size, into); err != nil {
 				return 0, nil, fmt.Errorf("object at %d of %s: %w", off, p.name, err)
 			}
 			typ = hdr.typ
@@ -229,6 +256,7 @@ func (s *Store) readPacked(p *pack, off int64, lim Limits) (plumbing.ObjectType,
 			if typ, data, err = s.readLoose(hdr.baseHash, lim.Base); err != nil {
 				return 0, nil, fmt.Errorf("the delta base %s: %w", hdr.baseHash, err)
 			}
+			cachedBase = true // not a pack entry: nothing to key it by
 			break
 		}
 		p, off = next, noff
@@ -238,15 +266,16 @@ func (s *Store) readPacked(p *pack, off int64, lim Limits) (plumbing.ObjectType,
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		l := chain[i]
-		delta, err := s.inflate(l.p, l.dataOff, l.size)
+		delta, err := s.inflate(l.p, l.dataOff, l.size, s.delta)
 		if err != nil {
 			return 0, nil, fmt.Errorf("delta at %d of %s: %w", l.off, l.p.name, err)
 		}
-		bound := lim.Base
+		s.delta = delta // the delta's bytes are spent by the time the next is inflated
+		bound, into := lim.Base, []byte(nil)
 		if i == 0 {
-			bound = lim.Object
+			bound, into = lim.Object, dst
 		}
-		if data, err = applyDelta(data, delta, bound); err != nil {
+		if data, err = applyDelta(into, data, delta, bound); err != nil {
 			return 0, nil, fmt.Errorf("delta at %d of %s: %w", l.off, l.p.name, err)
 		}
 		if i > 0 {
@@ -268,13 +297,16 @@ func (s *Store) locate(h plumbing.Hash) (*pack, int64, bool, error) {
 }
 
 // inflate inflates the zlib stream at off in p, which must make exactly
-// size bytes.
-func (s *Store) inflate(p *pack, off, size int64) ([]byte, error) {
+// size bytes, into dst's storage when it has room.
+func (s *Store) inflate(p *pack, off, size int64, dst []byte) ([]byte, error) {
 	if off < 0 || off >= int64(len(p.data)) {
 		return nil, fmt.Errorf("data at %d is outside the pack", off)
 	}
 	s.src.Reset(p.data[off:])
-	return s.inflateFrom(&s.src, size)
+	if err := s.startInflate(&s.src); err != nil {
+		return nil, err
+	}
+	return s.inflateRest(size, dst)
 }
 
 // startInflate points the store's inflater at the zlib stream r.
@@ -291,19 +323,14 @@ func (s *Store) startInflate(r io.Reader) error {
 	return nil
 }
 
-// inflateFrom inflates a zlib stream from r that must make exactly size
-// bytes, never more.
-func (s *Store) inflateFrom(r io.Reader, size int64) ([]byte, error) {
-	if err := s.startInflate(r); err != nil {
-		return nil, err
-	}
-	return s.inflateRest(size)
-}
-
 // inflateRest reads the last size bytes of the stream being inflated and
 // checks that it ends there, its checksum verified.
-func (s *Store) inflateRest(size int64) ([]byte, error) {
-	out := make([]byte, size)
+func (s *Store) inflateRest(size int64, dst []byte) ([]byte, error) {
+	out := dst[:0]
+	if int64(cap(out)) < size {
+		out = make([]byte, size)
+	}
+	out = out[:size]
 	if _, err := io.ReadFull(s.zr, out); err != nil {
 		return nil, fmt.Errorf("inflate: %w", err)
 	}
@@ -376,6 +403,6 @@ func (s *Store) looseObject(r io.Reader, limit int64) (plumbing.ObjectType, []by
 	if size > limit {
 		return 0, nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, size)
 	}
-	out, err := s.inflateRest(size)
+	out, err := s.inflateRest(size, nil)
 	return typ, out, err
 }

@@ -323,3 +323,37 @@ func TestCorruptPackIsAnError(t *testing.T) {
 		t.Fatal("no flipped byte made a read fail")
 	}
 }
+
+func TestReadIntoReusesTheRoomItIsGiven(t *testing.T) {
+	dir := history(t, 40)
+	want := catAll(t, dir)
+	git(t, dir, "repack", "-q", "-a", "-d", "-f", "--depth=50", "--window=50")
+	s, err := Open(filepath.Join(dir, ".git"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	room := make([]byte, 0, 1<<16)
+	reused := 0
+	for h, o := range want {
+		got, err := s.ReadInto(h, o.typ, roomy, room)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, o.data) {
+			t.Fatalf("%s: got %q, want %q", h, got, o.data)
+		}
+		if len(got) > 0 && &got[0] == &room[:1][0] {
+			reused++
+		}
+		// What the store keeps is not what it gave: reading it again
+		// after the room is overwritten gives the same bytes.
+		clear(got)
+		if again, err := s.Read(h, o.typ, roomy); err != nil || !bytes.Equal(again, o.data) {
+			t.Fatalf("%s read again: %q, %v", h, again, err)
+		}
+	}
+	if reused < len(want)/2 {
+		t.Fatalf("the room was used for %d of %d objects", reused, len(want))
+	}
+}

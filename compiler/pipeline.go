@@ -59,6 +59,7 @@ type job struct {
 
 // walkSteps walks chain, each commit compared with the one before (prev
 // for the first), and sends its steps, in order, to the returned channel.
+// It clears chain as it goes.
 // The error function reports what ended the walk early, after the channel
 // is closed.
 func (h *history) walkSteps(ctx context.Context, chain []*object.Commit, prev plumbing.Hash) (<-chan *step, func() error) {
@@ -87,7 +88,10 @@ func (h *history) walkSteps(ctx context.Context, chain []*object.Commit, prev pl
 			close(steps)
 		}()
 		prevTree := prev
-		for _, c := range chain {
+		for i, c := range chain {
+			// A step holds its commit from here: the walk lets go of
+			// each once it is judged.
+			chain[i] = nil
 			if err := ctx.Err(); err != nil {
 				walkErr = err
 				return

@@ -296,11 +296,8 @@ func (h *history) bundle(tip *object.Commit, dir string) (*bundle.Bundle, error)
 			}
 		}
 	}
-	if err := m.Seal(); err != nil {
-		return nil, err
-	}
 	b := &bundle.Bundle{Manifest: m, Files: files, Base: h.base}
-	if err := b.Verify(); err != nil {
+	if err := b.Seal(); err != nil {
 		return nil, fmt.Errorf("compiled bundle does not verify: %w", err)
 	}
 	return b, nil

@@ -274,3 +274,24 @@ func TestReadersNeverSeeHalfABundle(t *testing.T) {
 		t.Errorf("%d entries beside the bundle, want at most the link, two generations and their store: %v", len(entries), names)
 	}
 }
+
+func TestSealVerifiesWhatItSeals(t *testing.T) {
+	b := testBundle(t, 3, 2)
+	gen := b.Manifest.Generation
+	if err := b.Seal(); err != nil || b.Manifest.Generation != gen {
+		t.Fatalf("Seal of a sealed bundle: %v, generation %s, was %s", err, b.Manifest.Generation, gen)
+	}
+	if err := b.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	b.Files[SchemaFile("s001_v1", "1.1.0")] = []byte("tampered")
+	if err := b.Seal(); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Seal with a file that is not its digest's: %v, want ErrCorrupt", err)
+	}
+	b = testBundle(t, 3, 2)
+	delete(b.Files, ArrowFile("s002_v1", "1.0.0"))
+	delete(b.Files, SchemaFile("s002_v1", "1.0.0"))
+	if err := b.Seal(); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Seal with a missing file: %v, want ErrCorrupt", err)
+	}
+}

@@ -11,6 +11,22 @@ import (
 // against its digest (in Files, or in Base for a bundle that continues
 // one), no file the manifest does not name, and the generation.
 func (b *Bundle) Verify() error {
+	return b.verify(true)
+}
+
+// Seal seals the manifest (see Manifest.Seal) and verifies the bundle as
+// Verify does, from the version lists sealing has just encoded: what a
+// compile does once it has every file.
+func (b *Bundle) Seal() error {
+	if err := b.Manifest.Seal(); err != nil {
+		return err
+	}
+	return b.verify(false)
+}
+
+// verify is Verify; fresh encodes the version lists again, where sealing
+// kept them.
+func (b *Bundle) verify(fresh bool) error {
 	m := &b.Manifest
 	if m.FormatVersion != FormatVersion {
 		return fmt.Errorf("%w: format_version %d, this schemareg reads %d", ErrFormat, m.FormatVersion, FormatVersion)
@@ -70,7 +86,7 @@ func (b *Bundle) Verify() error {
 			return fmt.Errorf("%w: file %s is not in the manifest", ErrCorrupt, name)
 		}
 	}
-	gen, err := m.generation(true)
+	gen, err := m.generation(fresh)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -115,22 +116,27 @@ func fillStore(store string, files map[string][]byte, fresh bool) error {
 	if err := os.Chmod(store, 0o755); err != nil {
 		return err
 	}
-	names := make([]string, 0, len(files))
-	dirs := map[string]bool{}
+	// The files by folder, each folder written by one writer: a new store
+	// is written through a descriptor of each folder, which spares the
+	// kernel a walk of the whole path for each of tens of thousands of
+	// files.
+	byDir := map[string][]string{}
 	for name := range files {
 		rel, ok := strings.CutPrefix(name, "schemas/")
 		if !ok {
 			return fmt.Errorf("file %s is not below schemas/", name)
 		}
-		names = append(names, name)
-		dirs[filepath.Dir(filepath.Join(store, filepath.FromSlash(rel)))] = true
+		dir := filepath.Dir(filepath.Join(store, filepath.FromSlash(rel)))
+		byDir[dir] = append(byDir[dir], name)
 	}
-	sort.Strings(names)
-	for d := range dirs {
+	dirs := make([]string, 0, len(byDir))
+	for d := range byDir {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
+		dirs = append(dirs, d)
 	}
+	sort.Strings(dirs)
 	work := make(chan string)
 	errs := make(chan error, storeWriters)
 	var wg sync.WaitGroup
@@ -138,8 +144,8 @@ func fillStore(store string, files map[string][]byte, fresh bool) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for name := range work {
-				if err := storeFile(store, name, files[name], fresh); err != nil {
+			for dir := range work {
+				if err := storeDir(store, dir, byDir[dir], files, fresh); err != nil {
 					select {
 					case errs <- err:
 					default:
@@ -148,8 +154,8 @@ func fillStore(store string, files map[string][]byte, fresh bool) error {
 			}
 		}()
 	}
-	for _, name := range names {
-		work <- name
+	for _, d := range dirs {
+		work <- d
 	}
 	close(work)
 	wg.Wait()
@@ -161,11 +167,32 @@ func fillStore(store string, files map[string][]byte, fresh bool) error {
 	}
 }
 
-func storeFile(store, name string, data []byte, fresh bool) error {
-	p := filepath.Join(store, filepath.FromSlash(strings.TrimPrefix(name, "schemas/")))
-	if fresh {
-		return writeNew(p, data)
+// storeDir writes the files names of one folder of the store.
+func storeDir(store, dir string, names []string, files map[string][]byte, fresh bool) error {
+	sort.Strings(names)
+	if !fresh {
+		for _, name := range names {
+			if err := storeFile(store, name, files[name]); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
+	w, err := openDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if err := w.writeNew(path.Base(name), files[name]); err != nil {
+			w.close()
+			return err
+		}
+	}
+	return w.close()
+}
+
+func storeFile(store, name string, data []byte) error {
+	p := filepath.Join(store, filepath.FromSlash(strings.TrimPrefix(name, "schemas/")))
 	if old, err := os.ReadFile(p); err == nil {
 		if !bytes.Equal(old, data) {
 			return fmt.Errorf("%s in %s holds other bytes than the bundle's; published versions never change: remove the bundle's folder and compile again", name, store)

@@ -279,7 +279,13 @@ func (s *Syncer) publishOnce(ctx context.Context, b *bundle.Bundle, pp **plan, r
 		res.add(write{key: s.Keys.Generation(), kind: kindGeneration})
 		return nil
 	}
-	if err := s.putAbsent(ctx, writes, res); err != nil {
+	// Into a key space that holds none of these schemas' versions, each
+	// transaction asks that a range of them be empty in one compare.
+	fresh := pub == nil
+	for _, vs := range ex.schemas {
+		fresh = fresh && len(vs) == 0
+	}
+	if err := s.putAbsent(ctx, writes, res, fresh); err != nil {
 		return err
 	}
 	var pubRev int64

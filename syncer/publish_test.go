@@ -387,3 +387,39 @@ func TestPublishNewPins(t *testing.T) {
 		t.Errorf("published pins %v, want s0000 1.1.0", got)
 	}
 }
+
+// TestFirstPublishGuardsVersionsWrittenMeanwhile publishes into an empty
+// key space, whose transactions guard their versions with one range
+// compare each, while another writer puts other bytes under one of the
+// versions just before the first of them: the publish is refused as a
+// mutation, and what the other wrote stays.
+func TestFirstPublishGuardsVersionsWrittenMeanwhile(t *testing.T) {
+	b := bundletest.Build(t, bundletest.Spec{Schemas: 5, Versions: 2})
+	key := etcdstore.Keys{}.Schema(bundletest.SchemaID(2), "1.0.0")
+
+	// The transactions a publish reads with, counted on a dry run.
+	dry := &hookKV{KV: etcdtest.Start(t).Client(t)}
+	s := New(dry, testLogger(t))
+	s.DryRun = true
+	if _, err := s.Publish(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	reads := dry.n
+
+	cli := etcdtest.Start(t).Client(t)
+	kv := &hookKV{KV: cli, onTxn: func(n int) {
+		if n == reads+1 {
+			if _, err := cli.Put(context.Background(), key, "other bytes"); err != nil {
+				t.Error(err)
+			}
+		}
+	}}
+	_, err := New(kv, testLogger(t)).Publish(t.Context(), b)
+	if !errors.Is(err, ErrMutated) || !strings.Contains(err.Error(), "s0002 version 1.0.0") {
+		t.Fatalf("got %v, want ErrMutated naming s0002 1.0.0", err)
+	}
+	resp, err := cli.Get(t.Context(), key)
+	if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Value) != "other bytes" {
+		t.Fatalf("the other writer's version is now %v (%v)", resp.Kvs, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,13 +90,21 @@ func (s *Syncer) batches(writes []write, perKey int) [][]write {
 }
 
 // putAbsent writes immutable keys that must not exist yet, in transactions
-// that compare each key's creation revision with 0. When another writer got
+// that compare each version's creation revision with 0 or, when fresh (no
+// version of these schemas is in etcd yet), ask that the range of the
+// batch's versions hold no key. When another writer got
 // to a key first, its value must be the same; a version's bytes that differ
 // are ErrMutated. Up to PipelineDepth transactions are in flight at once:
 // every key is immutable, so their order does not matter until the
 // generation switch, which waits for all of them. res lists the writes in
 // batch order whatever order they complete in.
-func (s *Syncer) putAbsent(ctx context.Context, writes []write, res *Result) error {
+func (s *Syncer) putAbsent(ctx context.Context, writes []write, res *Result, fresh bool) error {
+	if fresh {
+		// In key order, the batches' ranges of versions are apart: no
+		// batch's range compare sees what another put.
+		writes = slices.Clone(writes)
+		slices.SortFunc(writes, func(a, b write) int { return strings.Compare(a.key, b.key) })
+	}
 	batches := s.batches(writes, 3)
 	depth := max(1, min(s.PipelineDepth, len(batches)))
 	ctx, cancel := context.WithCancel(ctx)
@@ -108,7 +117,7 @@ func (s *Syncer) putAbsent(ctx context.Context, writes []write, res *Result) err
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if errs[i] = s.putBatch(ctx, batches[i]); errs[i] != nil {
+				if errs[i] = s.putBatch(ctx, batches[i], fresh); errs[i] != nil {
 					cancel()
 				}
 			}
@@ -147,20 +156,36 @@ feed:
 // putBatch writes one batch of putAbsent's keys in one transaction, then
 // again for the keys that were neither written nor found holding the same
 // bytes.
-func (s *Syncer) putBatch(ctx context.Context, pending []write) error {
+func (s *Syncer) putBatch(ctx context.Context, pending []write, fresh bool) error {
 	for len(pending) > 0 {
 		// A version's bytes must not be there yet: another value under its
 		// name is a mutated version. Every other key is named by its
 		// content (a digest, or the generation's), so putting it again can
 		// only put the same bytes: it needs no compare.
 		var cmps []clientv3.Cmp
+		var lo, hi string
 		puts := make([]clientv3.Op, len(pending))
 		for i, w := range pending {
 			if w.kind == kindSchema {
-				cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(w.key), "=", 0))
+				if fresh {
+					if lo == "" || w.key < lo {
+						lo = w.key
+					}
+					hi = max(hi, w.key)
+				} else {
+					cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(w.key), "=", 0))
+				}
 			}
 			puts[i] = clientv3.OpPut(w.key, string(w.value))
 		}
+		if lo != "" {
+			// No key at all from the first version to the last: stronger
+			// than a compare per version, and one for etcd to check. Any
+			// key there, even one of another schema, fails it, and the
+			// keys are then read and put one compare each, below.
+			cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(lo), "=", 0).WithRange(hi+"\x00"))
+		}
+		fresh = false
 		var resp *clientv3.TxnResponse
 		err := s.call(ctx, fmt.Sprintf("put %d keys from %s", len(pending), pending[0].key), func(ctx context.Context) (err error) {
 			resp, err = s.kv.Txn(ctx).If(cmps...).Then(puts...).Commit()

@@ -16,6 +16,9 @@ import (
 // pinned to, and refuses d when one of them is not a published version:
 // a published version depends on published versions only.
 func (h *history) dependencies(d *document.Document) ([]validate.Dependency, error) {
+	if h.alone(d) {
+		return []validate.Dependency{}, nil
+	}
 	deps, err := h.reg.Dependencies(d)
 	if err != nil {
 		return nil, err
@@ -31,6 +34,13 @@ func (h *history) dependencies(d *document.Document) ([]validate.Dependency, err
 		}
 	}
 	return deps, nil
+}
+
+// alone reports whether the workers found that d refers to no other
+// document, so that it has no references to follow.
+func (h *history) alone(d *document.Document) bool {
+	pr := h.prepared(d)
+	return pr != nil && pr.checked
 }
 
 // refTo returns the pointer of d's first reference that reaches id
@@ -68,6 +78,11 @@ func (h *history) dependencyOrder(docs []*document.Document) []*document.Documen
 			return
 		}
 		state[d] = visiting
+		if h.alone(d) {
+			state[d] = done
+			out = append(out, d)
+			return
+		}
 		for _, ref := range validate.Outgoing(d) {
 			if dep, ok := byID[h.pendingTarget(ref.Target)]; ok && dep != d {
 				visit(dep)

@@ -27,6 +27,52 @@ func benchCases(b *testing.B, set string) []benchCase {
 	if set == "repository" {
 		dir = filepath.Join("..", "..", "schemas")
 	}
+	docs := parseSchemas(b, dir)
+	cases := make([]benchCase, len(docs))
+	shared := NewRegistry(docs...)
+	for i, d := range docs {
+		cases[i] = benchCase{doc: d, reg: shared}
+		if set == "synthetic" {
+			cases[i].reg = NewRegistry(d)
+		}
+	}
+	return cases
+}
+
+// BenchmarkCompile compiles one document an op, with what a Validator
+// needs.
+func BenchmarkCompile(b *testing.B) {
+	benchEach(b, func(c benchCase) error {
+		_, err := c.reg.Compile(c.doc)
+		return err
+	})
+}
+
+// BenchmarkCheck checks one document an op, as the compiler does before it
+// publishes a version.
+func BenchmarkCheck(b *testing.B) {
+	benchEach(b, func(c benchCase) error { return c.reg.Check(c.doc) })
+}
+
+// benchEach runs op on one document of each set an op, in turn.
+func benchEach(b *testing.B, op func(benchCase) error) {
+	for _, set := range []string{"synthetic", "repository"} {
+		b.Run(set, func(b *testing.B) {
+			cases := benchCases(b, set)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := op(cases[i%len(cases)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// parseSchemas parses every *.json file below dir as a registry document.
+func parseSchemas(tb testing.TB, dir string) []*document.Document {
+	tb.Helper()
 	var docs []*document.Document
 	err := filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
 		if err != nil || e.IsDir() || !strings.HasSuffix(p, ".json") {
@@ -44,51 +90,7 @@ func benchCases(b *testing.B, set string) []benchCase {
 		return nil
 	})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	cases := make([]benchCase, len(docs))
-	shared := NewRegistry(docs...)
-	for i, d := range docs {
-		cases[i] = benchCase{doc: d, reg: shared}
-		if set == "synthetic" {
-			cases[i].reg = NewRegistry(d)
-		}
-	}
-	return cases
-}
-
-// BenchmarkCompile compiles one document an op, with what a Validator
-// needs.
-func BenchmarkCompile(b *testing.B) {
-	for _, set := range []string{"synthetic", "repository"} {
-		b.Run(set, func(b *testing.B) {
-			cases := benchCases(b, set)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				c := cases[i%len(cases)]
-				if _, err := c.reg.Compile(c.doc); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
-// BenchmarkCheck checks one document an op, as the compiler does before it
-// publishes a version.
-func BenchmarkCheck(b *testing.B) {
-	for _, set := range []string{"synthetic", "repository"} {
-		b.Run(set, func(b *testing.B) {
-			cases := benchCases(b, set)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				c := cases[i%len(cases)]
-				if err := c.reg.Check(c.doc); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	return docs
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/schemareg/schemareg/compiler/document"
@@ -18,25 +17,7 @@ import (
 // this repository with rows for them, and schemas that reach outside the
 // registry, hold numbers past the limits, or multiply a validator's work.
 func FuzzValidator(f *testing.F) {
-	var repo []*document.Document
-	err := filepath.WalkDir(filepath.Join("..", "..", "schemas"), func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !strings.HasSuffix(p, ".json") {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		d, err := document.ParseDocument(p, data)
-		if err != nil {
-			return err
-		}
-		repo = append(repo, d)
-		return nil
-	})
-	if err != nil {
-		f.Fatal(err)
-	}
+	repo := parseSchemas(f, filepath.Join("..", "..", "schemas"))
 	f.Fuzz(func(t *testing.T, schema, data []byte) {
 		if len(schema) > 1<<16 || len(data) > 1<<16 {
 			t.Skip()

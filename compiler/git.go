@@ -89,12 +89,13 @@ func (g *gitRepo) close() {
 }
 
 // readDirect reads an object of type typ within lim from the object
-// folder; found is false when it is not there, for go-git to read.
-func (g *gitRepo) readDirect(h plumbing.Hash, typ plumbing.ObjectType, lim gitobj.Limits) (data []byte, found bool, err error) {
+// folder, into buf's room when it has enough; found is false when it is
+// not there, for go-git to read.
+func (g *gitRepo) readDirect(h plumbing.Hash, typ plumbing.ObjectType, lim gitobj.Limits, buf []byte) (data []byte, found bool, err error) {
 	if g.objs == nil {
 		return nil, false, nil
 	}
-	data, err = g.objs.Read(h, typ, lim)
+	data, err = g.objs.ReadInto(h, typ, lim, buf)
 	if errors.Is(err, gitobj.ErrNotFound) {
 		return nil, false, nil
 	}
@@ -103,7 +104,7 @@ func (g *gitRepo) readDirect(h plumbing.Hash, typ plumbing.ObjectType, lim gitob
 
 // commitObject reads and decodes a commit. The caller holds g.mu.
 func (g *gitRepo) commitObject(h plumbing.Hash) (*object.Commit, error) {
-	data, found, err := g.readDirect(h, plumbing.CommitObject, gitobj.Limits{Object: maxCommitBytes, Delta: 2 * maxCommitBytes, Base: maxCommitBytes})
+	data, found, err := g.readDirect(h, plumbing.CommitObject, gitobj.Limits{Object: maxCommitBytes, Delta: 2 * maxCommitBytes, Base: maxCommitBytes}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", h, err)
 	}
@@ -257,23 +258,6 @@ func (g *gitRepo) commit(h plumbing.Hash) (*object.Commit, error) {
 	return g.commitObject(h)
 }
 
-// readTree reads a tree object from the object folder into room's bytes,
-// when there is room; found is false when it is not there.
-func (g *gitRepo) readTree(h plumbing.Hash, room *rawTree) (data []byte, found bool, err error) {
-	if g.objs == nil {
-		return nil, false, nil
-	}
-	var buf []byte
-	if room != nil {
-		buf = room.data
-	}
-	data, err = g.objs.ReadInto(h, plumbing.TreeObject, gitobj.Limits{Object: maxTreeBytes, Delta: 2 * maxTreeBytes, Base: maxTreeBytes}, buf)
-	if errors.Is(err, gitobj.ErrNotFound) {
-		return nil, false, nil
-	}
-	return data, true, err
-}
-
 // tree reads a tree object, from the last commits' trees when it is there.
 // The caller holds g.mu for as long as it uses the tree.
 func (g *gitRepo) tree(h plumbing.Hash) (*rawTree, error) {
@@ -283,48 +267,49 @@ func (g *gitRepo) tree(h plumbing.Hash) (*rawTree, error) {
 	t, ok := g.trees[h]
 	if !ok {
 		var room *rawTree
+		var buf []byte
 		if n := len(g.spare); n > 0 {
 			room, g.spare = g.spare[n-1], g.spare[:n-1]
+			buf = room.data
 		}
-		if data, found, err := g.readTree(h, room); found {
-			if errors.Is(err, gitobj.ErrTooLarge) {
-				return nil, fmt.Errorf("read tree %s: more than the limit of %d bytes; a folder that large is not a schema registry", h, maxTreeBytes)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("read tree %s: %w", h, err)
-			}
-			if t, err = parseRawTree(h, data, room); err != nil {
-				return nil, err
-			}
-			g.next[h] = t
-			return t, nil
+		data, found, err := g.readDirect(h, plumbing.TreeObject, gitobj.Limits{Object: maxTreeBytes, Delta: 2 * maxTreeBytes, Base: maxTreeBytes}, buf)
+		if !found {
+			data, err = g.goGitTree(h)
 		}
-		size, err := g.objectSize(plumbing.TreeObject, h)
+		if errors.Is(err, gitobj.ErrTooLarge) {
+			return nil, fmt.Errorf("read tree %s: %w; the limit is %d bytes: a folder that large is not a schema registry", h, err, maxTreeBytes)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read tree %s: %w", h, err)
 		}
-		if size > maxTreeBytes {
-			return nil, fmt.Errorf("read tree %s: %d bytes is more than the limit of %d; a folder that large is not a schema registry", h, size, maxTreeBytes)
-		}
-		obj, err := g.repo.Storer.EncodedObject(plumbing.TreeObject, h)
-		if err != nil {
-			return nil, fmt.Errorf("read tree %s: %w", h, err)
-		}
-		r, err := obj.Reader()
-		if err != nil {
-			return nil, fmt.Errorf("read tree %s: %w", h, err)
-		}
-		data, err := io.ReadAll(io.LimitReader(r, maxTreeBytes+1))
-		r.Close()
-		if err != nil {
-			return nil, fmt.Errorf("read tree %s: %w", h, err)
-		}
-		if t, err = parseRawTree(h, data, nil); err != nil {
+		if t, err = parseRawTree(h, data, room); err != nil {
 			return nil, err
 		}
 	}
 	g.next[h] = t
 	return t, nil
+}
+
+// goGitTree reads a tree object through go-git, its size from its header
+// first.
+func (g *gitRepo) goGitTree(h plumbing.Hash) ([]byte, error) {
+	size, err := g.objectSize(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, err
+	}
+	if size > maxTreeBytes {
+		return nil, fmt.Errorf("%w: %d bytes", gitobj.ErrTooLarge, size)
+	}
+	obj, err := g.repo.Storer.EncodedObject(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, err
+	}
+	r, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(io.LimitReader(r, maxTreeBytes+1))
 }
 
 // dirHash returns the hash of the tree at dir in the commit, zero when the
@@ -513,7 +498,7 @@ func (g *gitRepo) readBlob(h plumbing.Hash, limit int) ([]byte, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	maxDelta, maxBase := deltaBounds(limit)
-	data, found, err := g.readDirect(h, plumbing.BlobObject, gitobj.Limits{Object: int64(limit), Delta: maxDelta, Base: maxBase})
+	data, found, err := g.readDirect(h, plumbing.BlobObject, gitobj.Limits{Object: int64(limit), Delta: maxDelta, Base: maxBase}, nil)
 	if found {
 		if errors.Is(err, gitobj.ErrTooLarge) {
 			return make([]byte, limit+1), nil

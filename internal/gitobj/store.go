@@ -143,27 +143,15 @@ func (s *Store) Close() {
 // Read returns the content of object h, which must be of type want,
 // within lim.
 func (s *Store) Read(h plumbing.Hash, want plumbing.ObjectType, lim Limits) ([]byte, error) {
-	return s.readType(h, want, lim, false, nil)
+	return s.ReadInto(h, want, lim, nil)
 }
 
 // ReadInto is Read into buf's storage when it has room: a caller that
 // reads many objects of a size, keeping each a short while, recycles them.
 func (s *Store) ReadInto(h plumbing.Hash, want plumbing.ObjectType, lim Limits, buf []byte) ([]byte, error) {
-	return s.readType(h, want, lim, false, buf)
-}
-
-// ReadShared is Read for a caller that does not change what it gets,
-// which may be the store's own copy: a walk of a thousand-file tree's
-// history reads its versions one after the other, each the base of the
-// delta the one before was made from.
-func (s *Store) ReadShared(h plumbing.Hash, want plumbing.ObjectType, lim Limits) ([]byte, error) {
-	return s.readType(h, want, lim, true, nil)
-}
-
-func (s *Store) readType(h plumbing.Hash, want plumbing.ObjectType, lim Limits, shared bool, dst []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	typ, data, err := s.read(h, lim, shared, dst)
+	typ, data, err := s.read(h, lim, buf)
 	if err != nil {
 		return nil, err
 	}
@@ -174,12 +162,12 @@ func (s *Store) readType(h plumbing.Hash, want plumbing.ObjectType, lim Limits, 
 }
 
 // read finds h in the packs, then among the loose objects.
-func (s *Store) read(h plumbing.Hash, lim Limits, shared bool, dst []byte) (plumbing.ObjectType, []byte, error) {
+func (s *Store) read(h plumbing.Hash, lim Limits, dst []byte) (plumbing.ObjectType, []byte, error) {
 	for _, p := range s.packs {
 		if off, ok, err := p.find(h); err != nil {
 			return 0, nil, err
 		} else if ok {
-			return s.readPacked(p, off, lim, shared, dst)
+			return s.readPacked(p, off, lim, dst)
 		}
 	}
 	return s.readLoose(h, lim.Object)
@@ -195,9 +183,9 @@ type link struct {
 
 // readPacked reads the object at off in p: it follows the delta chain down
 // to an object it has, whole or cached, and applies the deltas back up,
-// keeping each base it makes in the cache. Unless shared, what it returns
-// is not the cache's.
-func (s *Store) readPacked(p *pack, off int64, lim Limits, shared bool, dst []byte) (plumbing.ObjectType, []byte, error) {
+// keeping each base it makes in the cache. What it returns is never the
+// cache's: dst's room when it has enough, else new.
+func (s *Store) readPacked(p *pack, off int64, lim Limits, dst []byte) (plumbing.ObjectType, []byte, error) {
 	var chain []link
 	var typ plumbing.ObjectType
 	var data []byte
@@ -206,10 +194,7 @@ func (s *Store) readPacked(p *pack, off int64, lim Limits, shared bool, dst []by
 		if e, ok := s.cache.get(cacheKey{p, off}); ok {
 			typ, data = e.typ, e.data
 			if len(chain) == 0 {
-				if !shared {
-					data = append(dst[:0], data...)
-				}
-				return typ, data, nil
+				return typ, append(dst[:0], data...), nil
 			}
 			cachedBase = true
 			break

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,7 +66,11 @@ func FuzzWrite(f *testing.F) {
 				t.Fatalf("status %d moved the branch from %s to %s", rec.Code, before, after)
 			}
 		}
-		valid := token == "Bearer "+aliceToken || token == "Bearer "+bobToken
+		// The scheme is case-insensitive (RFC 9110, 11.1), the token
+		// whatever surrounds it.
+		scheme, cred, _ := strings.Cut(token, " ")
+		cred = strings.TrimSpace(cred)
+		valid := strings.EqualFold(scheme, "Bearer") && (cred == aliceToken || cred == bobToken)
 		if !valid && rec.Code/100 == 2 && req.URL.Query().Get("dry_run") == "" {
 			t.Fatalf("an unauthenticated write got %d: %s", rec.Code, rec.Body)
 		}

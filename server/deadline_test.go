@@ -26,7 +26,7 @@ func rawBatch(t *testing.T, ts *testServer) net.Conn {
 // returns it with the host to name in requests.
 func dialServer(t *testing.T, ts *testServer) (net.Conn, string) {
 	t.Helper()
-	u, err := url.Parse(ts.ts.URL)
+	u, err := url.Parse(ts.url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,8 @@
 //	defer cli.Close()
 //	srv := server.New(cli, logger, server.Options{})
 //	go srv.Run(ctx) // follow new generations
-//	hs := &http.Server{Addr: ":8000", Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second}
-//	return server.ListenAndServe(ctx, hs, logger, 0)
+//	hs := &http.Server{Addr: ":8000", ReadHeaderTimeout: 5 * time.Second}
+//	return srv.ListenAndServe(ctx, hs, 0) // answers cached reads on a lane of its own
 //
 // Mount adds handlers behind the same middleware, e.g. the documentation
 // site under /docs/.
@@ -62,4 +62,14 @@
 // Entries older than Options.CacheTTL are fetched again, and when etcd
 // cannot be reached the expired entry is served (stale-if-error) while
 // /ready says "degraded".
+//
+// # The fast lane
+//
+// (*Server).Serve and ListenAndServe read each plain-HTTP connection
+// themselves first: a GET or HEAD of a version or of /schemas, in a head of
+// the strict form parseFast takes, is answered from the cache in one write,
+// without net/http's goroutine, context and allocations per request. Any
+// other request goes to net/http with the bytes read, and the connection
+// with it; the answers are the same bytes. The package-level Serve and
+// ListenAndServe serve any handler with net/http alone.
 package server

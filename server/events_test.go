@@ -33,7 +33,7 @@ func openEvents(t *testing.T, ts *testServer, headers ...string) *sseStream {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	t.Cleanup(cancel)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ts.ts.URL+"/events", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ts.url+"/events", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestEventsWebSocket(t *testing.T) {
 	eventually(t, 5*time.Second, "Run watching", func() bool { return ts.Status().Watching })
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
-	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.ts.URL, "http")+"/events", nil)
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.url, "http")+"/events", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestEventsWebSocket(t *testing.T) {
 	c.Close(websocket.StatusNormalClosure, "")
 
 	// Resuming over WebSocket takes the id as a query parameter.
-	c2, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.ts.URL, "http")+"/events?last_event_id="+strconv.FormatInt(ready.ID, 10), nil)
+	c2, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.url, "http")+"/events?last_event_id="+strconv.FormatInt(ready.ID, 10), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func TestEventsOutliveServerTimeouts(t *testing.T) {
 	hs.Config.ReadTimeout, hs.Config.WriteTimeout = 100*time.Millisecond, 100*time.Millisecond
 	hs.Start()
 	t.Cleanup(hs.Close)
-	ts := &testServer{Server: s, ts: hs, client: &http.Client{}}
+	ts := &testServer{Server: s, url: hs.URL, client: &http.Client{}}
 	st := openEvents(t, ts)
 	start := time.Now()
 	for beats := 0; time.Since(start) < 500*time.Millisecond; {

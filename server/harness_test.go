@@ -5,9 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -88,10 +89,11 @@ func (h *harness) version(id, version string) *bundle.Version {
 	return v
 }
 
-// testServer is a Server following the generation, behind httptest.
+// testServer is a Server following the generation, serving on loopback as
+// schemareg serve does: its fast lane in front of net/http.
 type testServer struct {
 	*Server
-	ts     *httptest.Server
+	url    string
 	client *http.Client
 }
 
@@ -126,12 +128,33 @@ func startServer(t *testing.T, s *Server, run bool) *testServer {
 			<-done
 		})
 	}
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
+	url := serveLoopback(t, s)
 	// No transparent gzip: the tests see the bytes as sent.
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	t.Cleanup(client.CloseIdleConnections)
-	return &testServer{Server: s, ts: ts, client: client}
+	return &testServer{Server: s, url: url, client: client}
+}
+
+// serveLoopback serves s on a loopback port with the timeouts of schemareg
+// serve until the test ends, and returns its URL.
+func serveLoopback(t testing.TB, s *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
+		IdleTimeout: 2 * time.Minute, ErrorLog: log.New(io.Discard, "", 0)}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, hs, ln, time.Second) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
 }
 
 // response is a response with its body read.
@@ -147,7 +170,7 @@ func (ts *testServer) do(t *testing.T, method, path string, body []byte, headers
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, ts.ts.URL+path, rd)
+	req, err := http.NewRequestWithContext(t.Context(), method, ts.url+path, rd)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net"
@@ -123,27 +124,34 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	})
 }
 
-// logRequest writes the request's one log record. It hands the record to
-// the handler itself, which spares the logger's look-up of its caller on
-// every request.
+// logRequest writes the request's one log record.
 func (s *Server) logRequest(r *http.Request, rw *respWriter, route string, start time.Time, d time.Duration) {
-	h := s.logger.Handler()
 	ctx := r.Context()
-	if !h.Enabled(ctx, slog.LevelInfo) {
+	if !s.logger.Handler().Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	rec := slog.NewRecord(start.Add(d), slog.LevelInfo, "request", 0)
-	rec.AddAttrs(slog.String(LogKeyRequestID, rw.id), slog.String(LogKeyMethod, r.Method), slog.String(LogKeyRoute, route),
-		slog.Int(LogKeyStatus, rw.status), slog.Int64(LogKeyBytes, rw.bytes))
-	rec.AddAttrs(slog.Duration(LogKeyDuration, d))
+	path, remote := "", ""
 	if rw.status >= 400 {
-		path := r.URL.Path
+		path, remote = r.URL.Path, r.RemoteAddr
+	}
+	s.logLine(ctx, rw.id, r.Method, route, rw.status, rw.bytes, path, remote, start, d)
+}
+
+// logLine writes a request's log record; path and remote go in it when
+// they are not empty. It hands the record to the handler itself, which
+// spares the logger's look-up of its caller on every request.
+func (s *Server) logLine(ctx context.Context, id, method, route string, status int, bytes int64, path, remote string, start time.Time, d time.Duration) {
+	rec := slog.NewRecord(start.Add(d), slog.LevelInfo, "request", 0)
+	rec.AddAttrs(slog.String(LogKeyRequestID, id), slog.String(LogKeyMethod, method), slog.String(LogKeyRoute, route),
+		slog.Int(LogKeyStatus, status), slog.Int64(LogKeyBytes, bytes))
+	rec.AddAttrs(slog.Duration(LogKeyDuration, d))
+	if path != "" || remote != "" {
 		if len(path) > maxLoggedPath {
 			path = path[:maxLoggedPath] + "..."
 		}
-		rec.AddAttrs(slog.String(LogKeyPath, path), slog.String(LogKeyRemote, r.RemoteAddr))
+		rec.AddAttrs(slog.String(LogKeyPath, path), slog.String(LogKeyRemote, remote))
 	}
-	h.Handle(ctx, rec)
+	s.logger.Handler().Handle(ctx, rec)
 }
 
 // serve runs the handler, answering CORS preflights and requests over the
@@ -194,10 +202,13 @@ func exempt(path string) bool {
 
 // clientKey names the client a rate limit applies to: its address without
 // the port. Headers a client sets, such as X-Forwarded-For, are not trusted.
-func clientKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+func clientKey(r *http.Request) string { return clientKeyOf(r.RemoteAddr) }
+
+// clientKeyOf is the client key of a remote address: its host.
+func clientKeyOf(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return r.RemoteAddr
+		return addr
 	}
 	return host
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -116,6 +117,11 @@ type Server struct {
 
 	mux     *http.ServeMux
 	handler http.Handler
+	// laneOff keeps the fast lane off: a mounted handler may take paths
+	// it answers.
+	laneOff bool
+	// lane is the fast lane of the last Serve, for its counts.
+	lane atomic.Pointer[fastLane]
 
 	idPrefix string
 	idSeq    atomic.Uint64
@@ -193,7 +199,29 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Mount adds a handler under a ServeMux pattern, e.g. a documentation site
 // under "/docs/", behind the same middleware. Call it before serving.
-func (s *Server) Mount(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+func (s *Server) Mount(pattern string, h http.Handler) {
+	s.mux.Handle(pattern, h)
+	if !laneClear(pattern) {
+		s.laneOff = true
+	}
+}
+
+// laneClear reports whether a mounted pattern leaves the fast lane's paths
+// to the routes: it names no host, and its path is "/" alone or begins
+// with a literal segment other than "schema".
+func laneClear(pattern string) bool {
+	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
+		pattern = strings.TrimLeft(pattern[i:], " \t")
+	}
+	if pattern == "/{$}" { // "/" alone
+		return true
+	}
+	if !strings.HasPrefix(pattern, "/") {
+		return false
+	}
+	first, _, _ := strings.Cut(pattern[1:], "/")
+	return first != "" && first != "schema" && !strings.ContainsAny(first, "{}")
+}
 
 // newRequestID returns a request id unique to this process: a random
 // prefix chosen in New and a counter.

@@ -92,7 +92,7 @@ func TestValidateOne(t *testing.T) {
 	t.Run("Chunked", func(t *testing.T) {
 		// No Content-Length: the limit applies while reading.
 		big := `{"symbol":"` + strings.Repeat("A", 5000) + `"}`
-		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.ts.URL+"/schema/ticks_v1/compat", io.MultiReader(strings.NewReader(big)))
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.url+"/schema/ticks_v1/compat", io.MultiReader(strings.NewReader(big)))
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := ts.client.Do(req)
 		if err != nil {
@@ -157,7 +157,7 @@ func TestValidateNDJSON(t *testing.T) {
 		ts.do(t, http.MethodPost, "/schema/ticks_v1/compat", []byte(b.String()), "Content-Type: application/x-ndjson").
 			wantError(t, http.StatusRequestEntityTooLarge, "too_large")
 		// Streamed without a length: checked up to the limit, then an error line.
-		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.ts.URL+"/schema/ticks_v1/compat", io.MultiReader(strings.NewReader(b.String())))
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.url+"/schema/ticks_v1/compat", io.MultiReader(strings.NewReader(b.String())))
 		req.Header.Set("Content-Type", "application/x-ndjson")
 		resp, err := ts.client.Do(req)
 		if err != nil {
@@ -175,7 +175,7 @@ func TestValidateNDJSON(t *testing.T) {
 		// A result arrives before the client has sent the whole batch.
 		pr, pw := io.Pipe()
 		defer pw.Close()
-		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.ts.URL+"/schema/ticks_v1/compat", pr)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.url+"/schema/ticks_v1/compat", pr)
 		req.Header.Set("Content-Type", "application/x-ndjson")
 		go pw.Write([]byte(goodTick + "\n"))
 		// A connection of its own: the batch cut short above closed its

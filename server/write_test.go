@@ -190,7 +190,7 @@ func TestWriteTwoServersShareARepository(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("race_%02d", i)
-			req, err := http.NewRequest(http.MethodPost, servers[i%2].ts.URL+"/schema/"+id, strings.NewReader(string(testrepo.Synthetic(id, "1.0.0"))))
+			req, err := http.NewRequest(http.MethodPost, servers[i%2].url+"/schema/"+id, strings.NewReader(string(testrepo.Synthetic(id, "1.0.0"))))
 			if err != nil {
 				t.Error(err)
 				return

@@ -132,7 +132,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		srv.Run(ctx)
 	}()
 	logger.Info("starting", "etcd", etcd.String(), "prefix", *prefix, "git", git.Repo != "")
-	err = server.ListenAndServe(ctx, &hs, logger, *grace)
+	err = srv.ListenAndServe(ctx, &hs, *grace)
 	cancel()
 	<-runDone
 	if err != nil && !errors.Is(err, context.Canceled) {

@@ -168,7 +168,7 @@ func Run(ctx context.Context, cfg Config) error {
 		}()
 	}
 	spawn("server", func() error { return srv.Run(ctx) })
-	spawn("http", func() error { return server.Serve(ctx, hs, ln, log, 5*time.Second) })
+	spawn("http", func() error { return srv.Serve(ctx, hs, ln, 5*time.Second) })
 
 	if !cfg.NoSync {
 		sy := syncer.New(cli, log)

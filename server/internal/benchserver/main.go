@@ -118,7 +118,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	served := make(chan error, 1)
-	go func() { served <- server.Serve(ctx, hs, ln, logger, 5*time.Second) }()
+	go func() { served <- srv.Serve(ctx, hs, ln, 5*time.Second) }()
 
 	ticks, _ := b.Manifest.Schema("ticks_v1")
 	info := Info{Addr: ln.Addr().String(), PID: os.Getpid(), Paths: map[string]string{

@@ -3,7 +3,6 @@ package server
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log"
@@ -301,17 +300,10 @@ func TestFastLaneHeadLimits(t *testing.T) {
 func TestFastLaneHeaderTimeout(t *testing.T) {
 	h := newHarness(t)
 	s := New(h.cli, testLogger(t), Options{})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{ReadHeaderTimeout: 100 * time.Millisecond, IdleTimeout: 100 * time.Millisecond, ErrorLog: log.New(io.Discard, "", 0)}
-	ctx, cancel := context.WithCancel(t.Context())
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, hs, ln, time.Second) }()
+	ln := listenLoopback(t)
+	stop := serveOn(t, s, &http.Server{ReadHeaderTimeout: 100 * time.Millisecond, IdleTimeout: 100 * time.Millisecond, ErrorLog: log.New(io.Discard, "", 0)}, ln)
 	defer func() {
-		cancel()
-		if err := <-served; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("Serve: %v", err)
 		}
 	}()
@@ -344,15 +336,8 @@ func TestFastLaneHeaderTimeout(t *testing.T) {
 func TestFastLaneShutdown(t *testing.T) {
 	h := newHarness(t)
 	s := New(h.cli, testLogger(t), Options{})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, hs, ln, time.Minute) }()
+	ln := listenLoopback(t)
+	stop := serveOn(t, s, &http.Server{ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}, ln)
 	raw := "GET /schema/ticks_v1 HTTP/1.1\r\nHost: h\r\n\r\n"
 	c, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
@@ -366,8 +351,7 @@ func TestFastLaneShutdown(t *testing.T) {
 	if a := s.lane.Load().answered.Load(); a != 1 {
 		t.Fatalf("the lane answered %d requests, want 1", a)
 	}
-	cancel()
-	if err := <-served; err != nil {
+	if err := stop(); err != nil { // within its second of grace
 		t.Errorf("Serve: %v", err)
 	}
 	if n, err := br.Read(make([]byte, 1)); n != 0 || err != io.EOF {
@@ -561,14 +545,8 @@ func (l *failingListener) Accept() (net.Conn, error) {
 func TestFastLaneOutOfDescriptors(t *testing.T) {
 	h := newHarness(t)
 	s := New(h.cli, testLogger(t), Options{})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{ReadHeaderTimeout: 5 * time.Second}
-	ctx, cancel := context.WithCancel(t.Context())
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, hs, &failingListener{Listener: ln, fails: 3}, time.Second) }()
+	ln := listenLoopback(t)
+	stop := serveOn(t, s, &http.Server{ReadHeaderTimeout: 5 * time.Second}, &failingListener{Listener: ln, fails: 3})
 	resp, err := http.Get("http://" + ln.Addr().String() + "/schema/ticks_v1")
 	if err != nil {
 		t.Fatal(err)
@@ -577,8 +555,7 @@ func TestFastLaneOutOfDescriptors(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("status %d, want 200", resp.StatusCode)
 	}
-	cancel()
-	if err := <-served; err != nil {
+	if err := stop(); err != nil {
 		t.Errorf("Serve: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -139,22 +140,44 @@ func startServer(t *testing.T, s *Server, run bool) *testServer {
 // serve until the test ends, and returns its URL.
 func serveLoopback(t testing.TB, s *Server) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := listenLoopback(t)
 	hs := &http.Server{ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
 		IdleTimeout: 2 * time.Minute, ErrorLog: log.New(io.Discard, "", 0)}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, hs, ln, time.Second) }()
+	stop := serveOn(t, s, hs, ln)
 	t.Cleanup(func() {
-		cancel()
-		if err := <-served; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("serve: %v", err)
 		}
 	})
 	return "http://" + ln.Addr().String()
+}
+
+func listenLoopback(t testing.TB) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+// serveOn serves s on ln with hs, as schemareg serve does, until stop,
+// which returns what Serve returned; the end of the test stops it too.
+func serveOn(t testing.TB, s *Server, hs *http.Server, ln net.Listener) (stop func() error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, hs, ln, time.Second) }()
+	var once sync.Once
+	var err error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			err = <-served
+		})
+		return err
+	}
+	t.Cleanup(func() { stop() })
+	return stop
 }
 
 // response is a response with its body read.

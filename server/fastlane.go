@@ -283,11 +283,11 @@ func (l *fastLane) serve(c *laneConn) {
 func (l *fastLane) handOff(c *laneConn, pending []byte) {
 	c.SetDeadline(time.Time{})
 	hc := &handedConn{Conn: c.Conn, pending: bytes.Clone(pending)}
+	l.handedOff.Add(1) // before net/http can answer
 	if l.closing.Load() || !l.handoff.give(hc) {
+		l.handedOff.Add(-1)
 		c.Close()
-		return
 	}
-	l.handedOff.Add(1)
 }
 
 // answer writes the answer to q when it names a version and the client is

@@ -77,6 +77,39 @@ func TestCompileNamesOneProblemOfMany(t *testing.T) {
 	}
 }
 
+// TestCompileNamesTheFirstBrokenReference: of several $refs that do not
+// resolve, a compile names the one first in key order, every time,
+// whatever order the JSON Schema compiler meets them in; an invalid
+// pattern, which the meta-schema refuses, comes before any.
+func TestCompileNamesTheFirstBrokenReference(t *testing.T) {
+	y, err := document.ParseDocument("schemas/y_v1.json", []byte(`{"id": "y_v1", "version": "1.0.0", "type": "object", "definitions": {"a": {"type": "string"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ src, want string }{
+		{`"properties": {"c": {"$ref": "#/nope3"}, "a": {"$ref": "#/nope1"}, "b": {"$ref": "#/nope2"}}`, "$ref x_v1#/nope1 does not resolve"},
+		{`"properties": {"": {"$ref": "y_v1#/0"}, "19": {"$ref": "#/1"}}`, "$ref y_v1#/0 does not resolve"},
+		{`"properties": {"z": {"$ref": "#/definitions/gone"}, "a": {"$ref": "y_v1#/definitions/gone"}}`, "$ref y_v1#/definitions/gone does not resolve"},
+		{`"properties": {"z": {"$ref": "#nowhere"}, "y": {"$ref": "y_v1#/definitions/gone"}}`, "$ref y_v1#/definitions/gone does not resolve"},
+		{`"properties": {"b": {"pattern": "(x"}, "a": {"pattern": "[x"}}`, "'[x' is not valid regex"},
+		{`"properties": {"a": {"$ref": "#/1"}, "b": {"pattern": "[x"}}`, "'[x' is not valid regex"},
+	} {
+		src := `{"id": "x_v1", "version": "1.0.0", ` + tc.src + `}`
+		d, err := document.ParseDocument("schemas/x_v1.json", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 100 {
+			reg := NewRegistry(d)
+			reg.Add(y)
+			_, err := reg.Compile(d)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("%s: %v, want a problem %q", src, err, tc.want)
+			}
+		}
+	}
+}
+
 // schemaFiles returns every schema document the tests of the compiler
 // keep in files: the JSON files of its testdata folders, the values of its
 // fuzz corpora, and this repository's schemas, by a name for each.

@@ -242,7 +242,7 @@ func (r *Registry) compile(d *document.Document) (*jsonschema.Schema, schemaCost
 	}
 	s, err := c.Compile(location(d))
 	if err != nil {
-		return nil, schemaCost{}, compileProblem(d, err)
+		return nil, schemaCost{}, r.firstProblem(d, err)
 	}
 	cost, err := checkCost(d, s)
 	if err != nil {

@@ -220,6 +220,7 @@ func TestFastLanePipelined(t *testing.T) {
 		"GET /schema/nope HTTP/1.1\r\nHost: h\r\n\r\n",
 		"GET " + version + " HTTP/1.1\r\nHost: h\r\n\r\n",
 	}
+	answered, handed := ls.lane.counts()
 	c, err := net.Dial("tcp", strings.TrimPrefix(ls.lane.url, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +230,6 @@ func TestFastLanePipelined(t *testing.T) {
 	if _, err := io.WriteString(c, strings.Join(reqs, "")); err != nil {
 		t.Fatal(err)
 	}
-	answered, handed := ls.lane.counts()
 	br := bufio.NewReader(c)
 	for i, raw := range reqs {
 		resp, body := readResponse(t, br, raw)

@@ -23,8 +23,13 @@ import (
 // dir shows the previous bundle, whole, and a reader never sees a partial
 // one. The bundle before stays on disk for readers still using it; older
 // ones are removed.
+//
+// Write verifies what it writes: every file against its digest, each
+// version list as it writes it (the bytes Seal encoded, when b was sealed),
+// the manifest and the generation. It does not encode the version lists of
+// a sealed bundle again, as Verify does to compare them with Versions.
 func Write(dir string, b *Bundle) error {
-	if err := b.Verify(); err != nil {
+	if err := b.verify(false); err != nil {
 		return fmt.Errorf("write bundle %s: %w", dir, err)
 	}
 	if err := write(dir, b); err != nil {

@@ -76,10 +76,7 @@ func failedAt(d *document.Document, err error) string {
 // compileRoot compiles d as compile does once its own checks have passed,
 // d's root as the compiler's copy of location(d).
 func (r *Registry) compileRoot(d *document.Document) error {
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft7)
-	c.UseLoader(rootLoader{r: r, loc: location(d), root: schemaRoot(d)})
-	_, err := c.Compile(location(d))
+	_, err := newCompiler(rootLoader{r: r, loc: location(d), root: schemaRoot(d)}).Compile(location(d))
 	return err
 }
 

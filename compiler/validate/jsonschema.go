@@ -232,9 +232,7 @@ func (r *Registry) compile(d *document.Document) (*jsonschema.Schema, schemaCost
 	if err := r.checkSize(d); err != nil {
 		return nil, schemaCost{}, err
 	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft7)
-	c.UseLoader(r)
+	c := newCompiler(r)
 	if d.ID == "" {
 		if err := c.AddResource(location(d), schemaRoot(d)); err != nil {
 			return nil, schemaCost{}, d.ProblemAt("", "%v", err)
@@ -252,6 +250,15 @@ func (r *Registry) compile(d *document.Document) (*jsonschema.Schema, schemaCost
 		return nil, schemaCost{}, err
 	}
 	return s, cost, nil
+}
+
+// newCompiler returns a JSON Schema compiler as the registry compiles:
+// draft-07 unless a document says otherwise, every document loaded by l.
+func newCompiler(l jsonschema.URLLoader) *jsonschema.Compiler {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft7)
+	c.UseLoader(l)
+	return c
 }
 
 // compileProblem turns a compiler error into a Problem at the right line.

@@ -66,6 +66,12 @@ func newRep(body []byte, ctype, digest string) *rep {
 	return r
 }
 
+// gzipFor reports whether the gzip variant answers a request whose
+// Accept-Encoding lines are acceptEncoding: there is one, and it is taken.
+func (r *rep) gzipFor(acceptEncoding []string) bool {
+	return r.gz != nil && acceptsGzip(acceptEncoding)
+}
+
 // size is what the rep weighs in the cache.
 func (r *rep) size() int64 { return int64(len(r.body)+len(r.gz)) + 256 }
 
@@ -105,10 +111,10 @@ func (s *Server) serveRep(w http.ResponseWriter, r *http.Request, rp *rep, cache
 	etag, clen, body := rp.etag, rp.clen, rp.body
 	if rp.gz != nil {
 		h["Vary"] = s.hdr.vary
-		if acceptsGzip(r.Header["Accept-Encoding"]) {
-			etag, clen, body = rp.etagGz, rp.clenGz, rp.gz
-			h["Content-Encoding"] = s.hdr.gzip
-		}
+	}
+	if rp.gzipFor(r.Header["Accept-Encoding"]) {
+		etag, clen, body = rp.etagGz, rp.clenGz, rp.gz
+		h["Content-Encoding"] = s.hdr.gzip
 	}
 	h["Etag"] = etag
 	h["Cache-Control"] = cacheControl

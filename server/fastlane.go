@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,9 +17,9 @@ import (
 
 // A fastLane answers the reads a registry serves most — GET and HEAD of a
 // version (/schema/{id}/{version}, /schema/{id}) and of the list of
-// schemas (/schemas) —
-// on plain HTTP/1.1 connections it reads itself, and hands every other
-// request, with each byte of it read so far, to net/http.
+// schemas (/schemas) — on plain HTTP/1.1 connections it reads itself, and
+// hands every other request, with each byte of it read so far, to
+// net/http.
 //
 // net/http spends a goroutine, a context and a dozen allocations on each
 // request; on a busy core they put the 99th percentile of a cached read at
@@ -263,9 +262,7 @@ func (l *fastLane) serve(c *laneConn) {
 			l.handOff(c, in[start:end])
 			return
 		}
-		if q.close || l.closing.Load() {
-			q.close = true
-		}
+		q.close = q.close || l.closing.Load()
 		if !l.answer(c, &q, &remote) {
 			l.handOff(c, in[start:end])
 			return
@@ -311,9 +308,9 @@ func (l *fastLane) answer(c *laneConn, q *fastRequest, remote *string) bool {
 	}
 
 	etag, clen, body := rp.etag[0], rp.clen[0], rp.body
-	gz := false
-	if rp.gz != nil && acceptsGzip(q.acceptEncoding[:q.nAcceptEncoding]) {
-		etag, clen, body, gz = rp.etagGz[0], rp.clenGz[0], rp.gz, true
+	gz := rp.gzipFor(q.acceptEncoding[:q.nAcceptEncoding])
+	if gz {
+		etag, clen, body = rp.etagGz[0], rp.clenGz[0], rp.gz
 	}
 	status := http.StatusOK
 	if q.nIfNoneMatch > 0 && etagMatch(q.ifNoneMatch[:q.nIfNoneMatch], etag) {
@@ -427,19 +424,17 @@ func (l *fastLane) find(path string) (route string, g *generation, rp *rep, cc s
 	if !named {
 		route, version = laneRouteLatest, latest
 	}
+	if version == latest {
+		cc = s.hdr.short[0]
+	}
+	// The entry's id from here on: id views the connection's buffer, and
+	// the cache keeps the keys it is given.
 	e := g.byID[id]
 	if e == nil || strings.IndexByte(version, '/') >= 0 {
 		return "", nil, nil, ""
 	}
-	vs, err := s.versions(ctx, e)
+	_, info, err := s.version(ctx, g, e.ID, version)
 	if err != nil {
-		return "", nil, nil, ""
-	}
-	if version == latest {
-		version, cc = e.Latest, s.hdr.short[0]
-	}
-	info := vs.byVersion[version]
-	if info == nil {
 		return "", nil, nil, ""
 	}
 	if rp, err = s.schemaRep(ctx, e.ID, info); err != nil {
@@ -722,9 +717,4 @@ func laneToken(c byte) bool {
 // IPv4 or IPv6 address, and a port.
 func laneHost(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == ':' || c == '[' || c == ']' || c == '_'
-}
-
-// appendRequestID appends a new request id, as newRequestID makes them.
-func (s *Server) appendRequestID(dst []byte) []byte {
-	return strconv.AppendUint(append(dst, s.idPrefix...), s.idSeq.Add(1), 10)
 }
